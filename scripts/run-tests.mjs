@@ -32,7 +32,10 @@ if (files.length === 0) {
 const node = process.execPath;
 const tsNode = [node, ['--conditions=source', '--import', 'tsx']];
 if (files.some(isCluster)) {
-  const b = spawnSync(tsNode[0], [...tsNode[1], 'packages/testenv/src/cli.ts', 'build'], { cwd: root, stdio: 'inherit' });
+  const b = spawnSync(tsNode[0], [...tsNode[1], 'packages/testenv/src/cli.ts', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 

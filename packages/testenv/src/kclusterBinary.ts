@@ -59,7 +59,7 @@ async function withBuildLock<T>(lockDir: string, fn: () => Promise<T>): Promise<
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       // A lock whose owner died (e.g. Ctrl-C during a build) must not block forever.
-      let owner = 0;
+      let owner: number;
       try {
         owner = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
       } catch {
@@ -70,7 +70,9 @@ async function withBuildLock<T>(lockDir: string, fn: () => Promise<T>): Promise<
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lockDir}`);
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for the build lock ${lockDir}`, { cause: err });
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -110,13 +112,16 @@ export async function ensureKclusterBinary(opts: KclusterBuildOptions = {}): Pro
     });
   }
   const fingerprint = sourceFingerprint(moduleDir, goVersion);
-  const fresh = () => existsSync(binary) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint;
+  const fresh = () =>
+    existsSync(binary) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint;
   if (fresh()) return { path: binary, built: false, seconds: 0 };
 
   return withBuildLock(join(binDir, '.kcluster.lock'), async () => {
     if (fresh()) return { path: binary, built: false, seconds: 0 };
     const started = Date.now();
-    log(`building the Kubernetes ${KUBERNETES_VERSION} test bed (hack/kcluster); a cold build takes about 6 minutes on 2 cores`);
+    log(
+      `building the Kubernetes ${KUBERNETES_VERSION} test bed (hack/kcluster); a cold build takes about 6 minutes on 2 cores`,
+    );
     const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
     const ldflags = [
       '-s -w',

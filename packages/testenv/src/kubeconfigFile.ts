@@ -24,7 +24,9 @@ export function renderKubeconfig(k: KubeconfigInput): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: k.clusterName, cluster: { server: k.server, 'certificate-authority-data': b64(k.caPem) } }],
+    clusters: [
+      { name: k.clusterName, cluster: { server: k.server, 'certificate-authority-data': b64(k.caPem) } },
+    ],
     users: [{ name: k.userName, user }],
     contexts: [{ name: k.clusterName, context }],
     'current-context': k.clusterName,

@@ -36,15 +36,16 @@ export async function waitForOk(
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let delay = 25;
-  let last = 0;
   for (;;) {
     opts.signal?.throwIfAborted();
-    last = await probe(t);
+    const last = await probe(t);
     if (last === 200) return;
     const failure = opts.failFast?.();
     if (failure) throw new Error(`${opts.what} failed to start:\n${failure}`);
     if (Date.now() > deadline) {
-      throw new Error(`${opts.what} not ready after ${opts.timeoutMs} ms (last status ${last || 'no connection'})`);
+      throw new Error(
+        `${opts.what} not ready after ${opts.timeoutMs} ms (last status ${last || 'no connection'})`,
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 250);

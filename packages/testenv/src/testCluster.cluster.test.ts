@@ -76,7 +76,9 @@ type: kubernetes.io/service-account-token
     // The token authenticates as the service account against this API server.
     const kubeconfigPath = join(a.dir, 'robot.kubeconfig');
     writeFileSync(kubeconfigPath, a.kubeconfigForToken(token));
-    const who = await a.kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { kubeconfigPath });
+    const who = await a.kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], {
+      kubeconfigPath,
+    });
     assert.equal(who.code, 0, who.stderr);
     assert.equal(who.stdout, 'system:serviceaccount:default:robot');
   });

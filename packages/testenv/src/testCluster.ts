@@ -9,8 +9,11 @@ import { renderKubeconfig } from './kubeconfigFile.js';
 import { ManagedProcess } from './managedProcess.js';
 import { registerForReaping } from './processReaper.js';
 import { waitForOk } from './readiness.js';
+import { markOwned, sweepStaleDirs } from './staleDirSweeper.js';
 
 const execFileAsync = promisify(execFile);
+
+const TEMP_PREFIX = 'klutch-testenv-';
 
 /** The controllers kube-controller-manager runs in the test bed (the ones Klutch relies on). */
 export const DEFAULT_CONTROLLERS = [
@@ -81,7 +84,13 @@ export class TestCluster {
   private unregister: () => void = () => undefined;
   private stopped = false;
 
-  private constructor(opts: ClusterOptions, binary: string, dir: string, state: ClusterState, ownsDir: boolean) {
+  private constructor(
+    opts: ClusterOptions,
+    binary: string,
+    dir: string,
+    state: ClusterState,
+    ownsDir: boolean,
+  ) {
     this.opts = opts;
     this.name = opts.name;
     this.binary = binary;
@@ -98,11 +107,15 @@ export class TestCluster {
 
   static async start(opts: ClusterOptions): Promise<TestCluster> {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.name)) {
-      throw new Error(`cluster name ${JSON.stringify(opts.name)} must be a DNS label (lowercase letters, digits, '-')`);
+      throw new Error(
+        `cluster name ${JSON.stringify(opts.name)} must be a DNS label (lowercase letters, digits, '-')`,
+      );
     }
     const binary = opts.binary ?? (await ensureKclusterBinary({ log: opts.log })).path;
     const ownsDir = opts.dir === undefined;
-    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `klutch-${opts.name}-`));
+    if (ownsDir) sweepStaleDirs(tmpdir(), TEMP_PREFIX);
+    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${opts.name}-`));
+    if (ownsDir) markOwned(dir);
     mkdirSync(join(dir, 'logs'), { recursive: true });
     const stateFile = join(dir, 'cluster.json');
     let state: ClusterState;
@@ -377,7 +390,9 @@ export async function startClusters(
   // Build once up front, so parallel starts do not queue on the build lock.
   const binary = common.binary ?? (await ensureKclusterBinary({ log: common.log })).path;
   const results = await Promise.allSettled(
-    clusters.map((c) => TestCluster.start({ ...common, binary, ...(typeof c === 'string' ? { name: c } : c) })),
+    clusters.map((c) =>
+      TestCluster.start({ ...common, binary, ...(typeof c === 'string' ? { name: c } : c) }),
+    ),
   );
   const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,0 +1,61 @@
+export { KubeConfig, loadKubeConfig } from './kubeConfig.js';
+export type { KubeConfigSource } from './kubeConfig.js';
+export { KubeClient } from './kubeClient.js';
+export type { KubeClientOptions, Query, RequestOptions, WatchEvent } from './kubeClient.js';
+export {
+  KubeApiError,
+  isAlreadyExists,
+  isConflict,
+  isForbidden,
+  isGone,
+  isInvalid,
+  isNotFound,
+} from './kubeApiError.js';
+export type { ApiStatus } from './kubeApiError.js';
+export { apiVersionOf, objectKey, parseApiVersion, splitObjectKey } from './kubeObject.js';
+export type {
+  GroupVersionKind,
+  GroupVersionResource,
+  KubeList,
+  KubeObject,
+  ObjectMeta,
+  OwnerReference,
+} from './kubeObject.js';
+export { Discovery } from './discovery.js';
+export type { ResourceInfo } from './discovery.js';
+export { DynamicClient } from './dynamicClient.js';
+export { ResourceClient } from './resourceClient.js';
+export type {
+  ApplyOptions,
+  DeleteOptions,
+  ListOptions,
+  PatchType,
+  ResourceScope,
+  WriteOptions,
+} from './resourceClient.js';
+export { createMergePatch, createMergePatchWithPreconditions, deepEqual } from './mergePatch.js';
+export { addFinalizer, hasFinalizer, isBeingDeleted, removeFinalizer } from './finalizers.js';
+export * from './conditions.js';
+export { Informer } from './informer.js';
+export type { InformerHandlers, InformerOptions } from './informer.js';
+export { Workqueue } from './workqueue.js';
+export type { WorkqueueMetricsSink, WorkqueueOptions } from './workqueue.js';
+export * from './rateLimiter.js';
+export { Controller } from './controller.js';
+export type {
+  ControllerOptions,
+  KeyMapper,
+  ReconcileContext,
+  ReconcileOutcome,
+  Reconciler,
+} from './controller.js';
+export { LeaderElector, microTime } from './leaderElection.js';
+export type { Lease, LeaderElectionOptions } from './leaderElection.js';
+export { RuntimeMetrics } from './metrics.js';
+export type { ReconcileResult } from './metrics.js';
+export { createLogger, silentLogger } from './logger.js';
+export type { Logger, LoggerConfig } from './logger.js';
+export { startObservabilityServer } from './observabilityServer.js';
+export type { ObservabilityServerOptions } from './observabilityServer.js';
+export { Backoff, sleep } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';

@@ -1,0 +1,207 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Agent, type Dispatcher } from 'undici';
+import { KubeApiError, type ApiStatus } from './kubeApiError.js';
+import { loadKubeConfig, type KubeConfigSource } from './kubeConfig.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Time to wait for response headers (default 30 s). */
+  timeoutMs?: number;
+}
+
+export interface WatchEvent<T = unknown> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+export interface KubeClientOptions {
+  userAgent?: string;
+  /** Maximum parallel connections to the API server (HTTP/1.1; watches hold one each). */
+  connections?: number;
+}
+
+/** How long credentials derived from the kubeconfig are reused before being read again (token files rotate). */
+const CREDENTIAL_TTL_MS = 30_000;
+
+function buildQuery(q: Query | undefined): string {
+  if (!q) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * A small HTTP client for one Kubernetes API server. TLS material and
+ * credentials come from a kubeconfig (via @kubernetes/client-node, which
+ * understands every auth method); requests go through an undici connection
+ * pool, and watches are streamed line by line.
+ */
+export class KubeClient {
+  readonly server: string;
+  readonly kubeConfig: KubeConfig;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly userAgent: string;
+  private readonly connections: number;
+  private dispatcher: Dispatcher | undefined;
+  private credentials: { headers: Record<string, string>; expires: number } | undefined;
+  private credentialsPending: Promise<Record<string, string>> | undefined;
+  private closed = false;
+
+  constructor(kc: KubeConfig, opts: KubeClientOptions = {}) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.kubeConfig = kc;
+    this.server = cluster.server.replace(/\/+$/, '');
+    const u = new URL(this.server);
+    this.origin = u.origin;
+    this.basePath = u.pathname.replace(/\/+$/, '');
+    this.userAgent = opts.userAgent ?? 'klutch-ts';
+    this.connections = opts.connections ?? 64;
+  }
+
+  static from(src: KubeConfigSource, opts?: KubeClientOptions): KubeClient {
+    return new KubeClient(loadKubeConfig(src), opts);
+  }
+
+  /** Refreshes TLS material and the Authorization header from the kubeconfig, at most every 30 s. */
+  private async requestHeaders(): Promise<Record<string, string>> {
+    if (this.credentials && this.credentials.expires > Date.now()) return this.credentials.headers;
+    this.credentialsPending ??= (async () => {
+      try {
+        const opts: {
+          headers?: Record<string, string>;
+          ca?: Buffer;
+          cert?: Buffer;
+          key?: Buffer;
+          rejectUnauthorized?: boolean;
+          servername?: string;
+          auth?: string;
+        } = {};
+        await this.kubeConfig.applyToHTTPSOptions(opts);
+        const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+        if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+        if (!this.dispatcher) {
+          this.dispatcher = new Agent({
+            connections: this.connections,
+            pipelining: 1,
+            keepAliveTimeout: 30_000,
+            connect: {
+              ca: opts.ca,
+              cert: opts.cert,
+              key: opts.key,
+              rejectUnauthorized: opts.rejectUnauthorized ?? true,
+              servername: opts.servername,
+            },
+          });
+        }
+        this.credentials = { headers, expires: Date.now() + CREDENTIAL_TTL_MS };
+        return headers;
+      } finally {
+        this.credentialsPending = undefined;
+      }
+    })();
+    return this.credentialsPending;
+  }
+
+  private async send(
+    opts: RequestOptions,
+    accept: string,
+    bodyTimeout: number,
+  ): Promise<Dispatcher.ResponseData> {
+    if (this.closed) throw new Error('client is closed');
+    const auth = await this.requestHeaders();
+    const headers: Record<string, string> = { ...auth, accept, 'user-agent': this.userAgent };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      headers['content-type'] = opts.contentType ?? 'application/json';
+    }
+    const dispatcher = this.dispatcher;
+    if (!dispatcher) throw new Error('client is closed');
+    return dispatcher.request({
+      origin: this.origin,
+      path: this.basePath + opts.path + buildQuery(opts.query),
+      method: opts.method,
+      headers,
+      body,
+      signal: opts.signal,
+      headersTimeout: opts.timeoutMs ?? 30_000,
+      bodyTimeout,
+    });
+  }
+
+  /** One request; resolves to the parsed JSON body, throws KubeApiError on HTTP errors. */
+  async request<T = unknown>(opts: RequestOptions): Promise<T> {
+    const res = await this.send(opts, 'application/json', opts.timeoutMs ?? 60_000);
+    const text = await res.body.text();
+    if (res.statusCode >= 400) {
+      throw new KubeApiError(opts.method, opts.path, res.statusCode, parseStatus(text), text);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Opens a watch and yields its events. The iterator ends when the server
+   * closes the stream; it throws on transport errors and on an ERROR event
+   * (as KubeApiError, so a 410 Gone can be told apart).
+   */
+  async *watch<T = unknown>(
+    opts: Omit<RequestOptions, 'method' | 'body'> & { idleTimeoutMs?: number },
+  ): AsyncGenerator<WatchEvent<T>> {
+    // The body timeout doubles as an idle timeout: bookmarks arrive about once a minute.
+    const res = await this.send(
+      { ...opts, method: 'GET' },
+      'application/json',
+      opts.idleTimeoutMs ?? 5 * 60_000,
+    );
+    if (res.statusCode >= 400) {
+      const text = await res.body.text();
+      throw new KubeApiError('GET', opts.path, res.statusCode, parseStatus(text), text);
+    }
+    let buffered = '';
+    try {
+      for await (const chunk of res.body) {
+        buffered += (chunk as Buffer).toString('utf8');
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (!line) continue;
+          const ev = JSON.parse(line) as WatchEvent<T>;
+          if (ev.type === 'ERROR') {
+            const st = ev.object as ApiStatus;
+            throw new KubeApiError('WATCH', opts.path, st.code ?? 500, st);
+          }
+          yield ev;
+        }
+      }
+    } finally {
+      res.body.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const d = this.dispatcher;
+    this.dispatcher = undefined;
+    await d?.destroy();
+  }
+}
+
+function parseStatus(text: string): ApiStatus | undefined {
+  try {
+    const v = JSON.parse(text) as ApiStatus;
+    return typeof v === 'object' && v !== null ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
