@@ -1,0 +1,84 @@
+import { crossplaneConditions } from '../common/conditions.js';
+import { array, enumOf, integer, object, required, string } from '../schema/builders.js';
+import type { Schema } from '../schema/builders.js';
+import { ageColumn, conditionColumn } from '../schema/crd.js';
+import type { PrinterColumn } from '../schema/crd.js';
+
+// The spec and status fields every Crossplane managed resource has, so that the resources can also
+// be composed by a real Crossplane installation.
+
+export const providerConfigRef = object(
+  {
+    name: required(string({ description: 'Name of the ProviderConfig.', minLength: 1 })),
+    policy: object(
+      {
+        resolution: enumOf(['Required', 'Optional'], {
+          description: 'Whether the reference must resolve (Required, the default) or may be missing.',
+          default: 'Required',
+        }),
+        resolve: enumOf(['Always', 'IfNotPresent'], {
+          description: 'Whether the reference is resolved on every reconcile or only when unresolved.',
+        }),
+      },
+      { description: 'How the reference is resolved.' },
+    ),
+  },
+  {
+    description: 'The ProviderConfig with the URL and credentials of the broker or backup manager to use.',
+    default: { name: 'default' },
+  },
+);
+
+export const writeConnectionSecretToRef = object(
+  {
+    name: required(string({ description: 'Name of the Secret.', minLength: 1 })),
+    namespace: required(string({ description: 'Namespace of the Secret.', minLength: 1 })),
+  },
+  { description: 'The Secret to write the connection details (credentials) to.' },
+);
+
+export const managementActions = ['Observe', 'Create', 'Update', 'Delete', 'LateInitialize', '*'] as const;
+
+export function managedResourceSpec<F extends Schema<unknown, boolean>>(forProvider: F, description: string) {
+  return object(
+    {
+      forProvider: required(forProvider),
+      providerConfigRef,
+      writeConnectionSecretToRef,
+      deletionPolicy: enumOf(['Orphan', 'Delete'], {
+        description:
+          'Whether deleting the resource deletes the external resource (Delete) or leaves it (Orphan).',
+        default: 'Delete',
+      }),
+      managementPolicies: array(
+        enumOf(managementActions, { description: 'An action the provider may take.' }),
+        {
+          description: 'Which actions the provider may take on the external resource; * allows all.',
+          default: ['*'],
+        },
+      ),
+    },
+    { description },
+  );
+}
+
+/** The status fields of every managed resource; kinds spread them and may add their own. */
+export function managedResourceStatusProps<A extends Schema<unknown, boolean>>(atProvider: A) {
+  return {
+    atProvider,
+    conditions: crossplaneConditions,
+    observedGeneration: integer({
+      description: 'The metadata.generation that the status reflects.',
+      format: 'int64',
+      minimum: 0,
+    }),
+  };
+}
+
+/** Crossplane's printer columns for managed resources. */
+export const managedResourcePrinterColumns: PrinterColumn[] = [
+  conditionColumn('READY', 'Ready', 'status'),
+  conditionColumn('SYNCED', 'Synced', 'status'),
+  { name: 'EXTERNAL-NAME', type: 'string', jsonPath: '.metadata.annotations.crossplane\\.io/external-name' },
+  { ...ageColumn, name: 'AGE' },
+];
