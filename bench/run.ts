@@ -1,0 +1,51 @@
+// Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
+//   npm run bench -- testbed [--cold] [--runs N] [--count N]
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  buildTime,
+  clusterMemory,
+  describeMachine,
+  informerThroughput,
+  readyTimes,
+  type Measurement,
+} from './testbedBenchmarks.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    cold: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
+    count: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+
+const suite = positionals[0] ?? 'testbed';
+if (suite !== 'testbed') {
+  process.stderr.write(`unknown benchmark suite ${JSON.stringify(suite)}; available: testbed\n`);
+  process.exit(2);
+}
+
+const results: Measurement[] = [];
+const step = async (label: string, fn: () => Promise<Measurement | Measurement[]>) => {
+  process.stderr.write(`[bench] ${label}...\n`);
+  const r = await fn();
+  results.push(...(Array.isArray(r) ? r : [r]));
+};
+
+if (values.cold) await step('cold build (empty Go build cache)', () => buildTime(true));
+await step('warm build', () => buildTime(false));
+await step('time to /readyz', () => readyTimes(Number(values.runs)));
+await step('memory', () => clusterMemory(10_000));
+await step('informer throughput', () => informerThroughput(Number(values.count), Number(values.concurrency)));
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+process.stdout.write(
+  `\nMachine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${describeMachine()}; ${new Date().toISOString().slice(0, 10)}\n\n` +
+    '| measurement | value | notes |\n|---|---|---|\n' +
+    results
+      .map((m) => `| ${m.name} | ${m.value.toFixed(m.value < 10 ? 2 : 0)} ${m.unit} | ${m.note ?? ''} |`)
+      .join('\n') +
+    '\n',
+);
