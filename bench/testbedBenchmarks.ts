@@ -150,7 +150,7 @@ export async function informerThroughput(count: number, concurrency: number): Pr
             kind: 'ConfigMap',
             metadata: { name: `burst-${i}`, namespace: 'default', labels: { bench: 'burst' } },
             data: { i: String(i) },
-          } as KubeObject);
+          });
         }
       }),
     );
