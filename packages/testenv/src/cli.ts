@@ -33,14 +33,20 @@ async function up(argv: string[]): Promise<void> {
   if (base) for (const n of names) mkdirSync(join(base, n), { recursive: true });
   const started = Date.now();
   const clusters: TestCluster[] = [];
+  let stopping = false;
   const shutdown = async () => {
+    if (stopping) return; // a second Ctrl-C while stopping changes nothing
+    stopping = true;
     log('stopping clusters');
     await Promise.all(clusters.map((c) => c.stop()));
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
-  const specs = names.map((name) => (base ? { name, dir: join(base, name), keepDir: true } : name));
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  // Kept data is worth an fsync per write; throwaway clusters are not.
+  const specs = names.map((name) =>
+    base ? { name, dir: join(base, name), keepDir: true, fsync: true } : name,
+  );
   clusters.push(...(await startClusters(specs, { log })));
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   for (const c of clusters) {
@@ -49,7 +55,8 @@ async function up(argv: string[]): Promise<void> {
     );
   }
   process.stdout.write('\nPress Ctrl-C to stop.\n');
-  await new Promise(() => undefined);
+  // The component processes are unref'd (so tests can exit); this timer is what keeps us running.
+  setInterval(() => undefined, 1 << 30);
 }
 
 async function main(): Promise<void> {

@@ -35,6 +35,9 @@ function install(): void {
   process.on('exit', reapAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      // An application that handles the signal itself shuts down gracefully;
+      // the exit handler still reaps whatever it leaves behind.
+      if (process.listenerCount(sig) > 1) return;
       reapAll();
       // Re-raise with the default action so the exit status tells the truth.
       process.removeAllListeners(sig);
