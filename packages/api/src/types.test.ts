@@ -6,6 +6,7 @@ import type { ServiceBinding } from './dataservices/serviceBinding.js';
 import { bindingProviderSchema } from './klutch/bindingProvider.js';
 import type { BindingProvider } from './klutch/bindingProvider.js';
 import type { APIServiceBinding } from './klutch/apiServiceBinding.js';
+import type { ServiceInstance } from './provider/serviceInstanceResource.js';
 
 // The types are inferred from the schemas, so these checks run in tsc: each @ts-expect-error line
 // fails the type check if the schema stops rejecting the mistake it shows.
@@ -34,6 +35,16 @@ void describe('types inferred from the schemas', () => {
     assert.equal(instance.apiVersion, postgresqlInstanceKind.apiVersion);
     assert.equal(instance.kind, postgresqlInstanceKind.kind);
     assert.ok(wrong && badParameter);
+  });
+
+  void it('type the forProvider block of managed resources', () => {
+    const forProvider: ServiceInstance['spec']['forProvider'] = {
+      serviceName: 'a9s-postgresql15',
+      planName: 'postgresql-single-small',
+    };
+    // @ts-expect-error serviceName is a string, not unknown
+    const wrongType: ServiceInstance['spec']['forProvider'] = { serviceName: 15, planName: 'x' };
+    assert.ok(forProvider && wrongType);
   });
 
   void it('make required fields required and the rest optional', () => {

@@ -39,7 +39,9 @@ export const writeConnectionSecretToRef = object(
 
 export const managementActions = ['Observe', 'Create', 'Update', 'Delete', 'LateInitialize', '*'] as const;
 
-export function managedResourceSpec<F extends Schema<unknown, boolean>>(forProvider: F, description: string) {
+// Generic over the value type (not the schema type) so that `required()` keeps it: with a schema
+// type parameter TypeScript infers `unknown` for forProvider.
+export function managedResourceSpec<T>(forProvider: Schema<T, boolean>, description: string) {
   return object(
     {
       forProvider: required(forProvider),
