@@ -1,0 +1,2 @@
+export const defaultPostgresAdminUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const defaultProvisionDelayMs = 300;

@@ -1,0 +1,55 @@
+import type { Logger } from '@klutch/kube';
+import { defaultProvisionDelayMs } from './brokerDefaults.js';
+
+export interface BrokerOptions {
+  /** OSB listener, `host:port` (default 127.0.0.1:0, a free port). */
+  listen?: string;
+  /** Backup-manager listener, `host:port` (default 127.0.0.1:0). */
+  backupManagerListen?: string;
+  /** Where the broker keeps its state; created when missing, migrated at start. */
+  stateDatabaseUrl: string;
+  /** A superuser connection to the PostgreSQL server that hosts instances. */
+  postgresAdminUrl?: string;
+  /** An admin connection to the MariaDB server; without it (or when unreachable) MariaDB is not offered. */
+  mariadbAdminUrl?: string;
+  /** Encrypted backup files go to `<backupDir>/<instance>/<backup id>.bin`. */
+  backupDir: string;
+  /** Basic-auth credentials of both APIs; required. */
+  username: string;
+  password: string;
+  /** PEM certificate and key: both listeners then speak HTTPS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Host name written into binding credentials (default 127.0.0.1). */
+  publicHost?: string;
+  /** Delay before an asynchronous operation starts (default 300 ms). */
+  provisionDelayMs?: number;
+  /** 32 bytes, base64 or hex; when absent the key lives in `stateEncryptionKeyFile`. */
+  stateEncryptionKey?: string;
+  /** Default `<backupDir>/.state-encryption.key`, created on first start. */
+  stateEncryptionKeyFile?: string;
+  /** Backups and restores that may run at the same time (default 2). */
+  jobConcurrency?: number;
+  logger?: Logger;
+}
+
+export class BrokerConfigError extends Error {
+  override name = 'BrokerConfigError';
+}
+
+export function validateBrokerOptions(options: BrokerOptions): void {
+  if (!options.username || !options.password) {
+    throw new BrokerConfigError(
+      'the broker requires basic-auth credentials: set --username and --password ' +
+        '(or KLUTCH_BROKER_USERNAME and KLUTCH_BROKER_PASSWORD)',
+    );
+  }
+  if (!options.stateDatabaseUrl) throw new BrokerConfigError('the broker requires --state-database-url');
+  if (!options.backupDir) throw new BrokerConfigError('the broker requires --backup-dir');
+  const delay = options.provisionDelayMs ?? defaultProvisionDelayMs;
+  if (!Number.isInteger(delay) || delay < 0) {
+    throw new BrokerConfigError('--provision-delay-ms must be a whole number of milliseconds, 0 or more');
+  }
+  if (options.tls && (!options.tls.cert || !options.tls.key)) {
+    throw new BrokerConfigError('HTTPS needs both --tls-cert and --tls-key');
+  }
+}

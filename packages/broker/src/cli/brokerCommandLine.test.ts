@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { environmentVariableOf, parseBrokerCommandLine, usage } from './brokerCommandLine.js';
+
+describe('parseBrokerCommandLine', () => {
+  it('uses the defaults', () => {
+    const c = parseBrokerCommandLine([], {}, '/home/u');
+    assert.equal(c.options.listen, '127.0.0.1:0');
+    assert.equal(c.options.stateDatabaseUrl, 'postgres://postgres@127.0.0.1:5432/klutch_broker');
+    assert.equal(c.options.mariadbAdminUrl, 'mysql://root@127.0.0.1:3306');
+    assert.equal(c.options.backupDir, '/home/u/.klutch/broker/backups');
+    assert.equal(c.options.provisionDelayMs, 300);
+    assert.equal(c.options.username, '');
+    assert.equal(c.tlsFiles, undefined);
+  });
+
+  it('reads environment variables and lets flags win', () => {
+    const c = parseBrokerCommandLine(
+      ['--listen', '0.0.0.0:8080', '--provision-delay-ms=5', '--mariadb-admin-url', ''],
+      {
+        KLUTCH_BROKER_LISTEN: '127.0.0.1:1',
+        KLUTCH_BROKER_USERNAME: 'admin',
+        KLUTCH_BROKER_PASSWORD: 'secret',
+        KLUTCH_BROKER_BACKUP_MANAGER_LISTEN: '127.0.0.1:9090',
+      },
+      '/h',
+    );
+    assert.equal(c.options.listen, '0.0.0.0:8080');
+    assert.equal(c.options.backupManagerListen, '127.0.0.1:9090');
+    assert.equal(c.options.username, 'admin');
+    assert.equal(c.options.password, 'secret');
+    assert.equal(c.options.provisionDelayMs, 5);
+    assert.equal(c.options.mariadbAdminUrl, undefined);
+  });
+
+  it('explains mistakes', () => {
+    assert.throws(() => parseBrokerCommandLine(['--nope'], {}, '/h'), /Unknown option '--nope'[\s\S]*Usage/);
+    assert.throws(
+      () => parseBrokerCommandLine(['--provision-delay-ms', 'soon'], {}, '/h'),
+      /must be a whole number/,
+    );
+    assert.throws(() => parseBrokerCommandLine(['--tls-cert', 'c.pem'], {}, '/h'), /must be given together/);
+    assert.deepEqual(parseBrokerCommandLine(['--tls-cert', 'c', '--tls-key', 'k'], {}, '/h').tlsFiles, {
+      cert: 'c',
+      key: 'k',
+    });
+  });
+
+  it('documents every flag with its environment variable', () => {
+    assert.equal(environmentVariableOf('state-database-url'), 'KLUTCH_BROKER_STATE_DATABASE_URL');
+    assert.match(usage(), /--backup-manager-listen[\s\S]*KLUTCH_BROKER_BACKUP_MANAGER_LISTEN/);
+    assert.equal(parseBrokerCommandLine(['--help'], {}, '/h').help, true);
+  });
+});

@@ -1,0 +1,133 @@
+import { parseArgs } from 'node:util';
+import { defaultPostgresAdminUrl, defaultProvisionDelayMs } from '../brokerDefaults.js';
+import type { BrokerOptions } from '../brokerOptions.js';
+
+/** Flags of `main.ts`; each also reads from KLUTCH_BROKER_<FLAG IN UPPER SNAKE CASE>. */
+const flags = {
+  listen: { default: '127.0.0.1:0', help: 'OSB API listen address (host:port)' },
+  'backup-manager-listen': { default: '127.0.0.1:0', help: 'backup-manager API listen address (host:port)' },
+  'state-database-url': {
+    default: 'postgres://postgres@127.0.0.1:5432/klutch_broker',
+    help: 'PostgreSQL database for the broker state (created if missing)',
+  },
+  'state-encryption-key': {
+    default: '',
+    help: '32-byte key (base64 or hex) that encrypts secrets in the state',
+  },
+  'state-encryption-key-file': {
+    default: '',
+    help: 'file holding that key, created on first start (default <backup-dir>/.state-encryption.key)',
+  },
+  'postgres-admin-url': {
+    default: defaultPostgresAdminUrl,
+    help: 'superuser connection to the PostgreSQL server',
+  },
+  'mariadb-admin-url': {
+    default: 'mysql://root@127.0.0.1:3306',
+    help: 'admin connection to the MariaDB server; empty disables MariaDB',
+  },
+  'backup-dir': { default: '', help: 'directory for encrypted backups (default ~/.klutch/broker/backups)' },
+  username: { default: '', help: 'basic-auth user of both APIs (required)' },
+  password: {
+    default: '',
+    help: 'basic-auth password of both APIs (required; prefer the environment variable)',
+  },
+  'tls-cert': { default: '', help: 'PEM certificate file: serve HTTPS' },
+  'tls-key': { default: '', help: 'PEM private key file for --tls-cert' },
+  'public-host': { default: '127.0.0.1', help: 'host name written into binding credentials' },
+  'provision-delay-ms': {
+    default: String(defaultProvisionDelayMs),
+    help: 'delay before asynchronous operations start',
+  },
+  'job-concurrency': { default: '2', help: 'backups and restores that may run at the same time' },
+  'log-level': { default: 'info', help: 'trace, debug, info, warn, error or silent' },
+} as const;
+
+type FlagName = keyof typeof flags;
+
+export function environmentVariableOf(flag: string): string {
+  return `KLUTCH_BROKER_${flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+export function usage(): string {
+  const lines = Object.entries(flags).map(
+    ([name, f]) =>
+      `  --${name.padEnd(27)} ${f.help}${f.default ? ` (default ${f.default})` : ''}\n      env ${environmentVariableOf(name)}`,
+  );
+  return [
+    'Usage: klutch-broker [flags]',
+    '',
+    'The Klutch sandbox OSB broker and backup manager.',
+    '',
+    ...lines,
+    '  --help',
+  ].join('\n');
+}
+
+export interface BrokerCommand {
+  help: boolean;
+  logLevel: string;
+  /** Files to read for TLS; main.ts reads them so this stays pure. */
+  tlsFiles?: { cert: string; key: string };
+  options: Omit<BrokerOptions, 'tls' | 'logger'>;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Pure: argv and environment → options; flags win over environment variables. */
+export function parseBrokerCommandLine(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  home: string,
+): BrokerCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        ...Object.fromEntries(Object.keys(flags).map((name) => [name, { type: 'string' as const }])),
+        help: { type: 'boolean' as const },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${usage()}`);
+  }
+  const values = parsed.values as Partial<Record<FlagName, string>> & { help?: boolean };
+  const get = (name: FlagName): string =>
+    values[name] ?? env[environmentVariableOf(name)] ?? flags[name].default;
+  const integer = (name: FlagName): number => {
+    const text = get(name);
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
+      throw new UsageError(`--${name} must be a whole number, got "${text}"`);
+    return n;
+  };
+  const cert = get('tls-cert');
+  const key = get('tls-key');
+  if ((cert === '') !== (key === '')) throw new UsageError('--tls-cert and --tls-key must be given together');
+  const backupDir = get('backup-dir') || `${home}/.klutch/broker/backups`;
+  return {
+    help: values.help === true,
+    logLevel: get('log-level'),
+    tlsFiles: cert ? { cert, key } : undefined,
+    options: {
+      listen: get('listen'),
+      backupManagerListen: get('backup-manager-listen'),
+      stateDatabaseUrl: get('state-database-url'),
+      stateEncryptionKey: get('state-encryption-key') || undefined,
+      stateEncryptionKeyFile: get('state-encryption-key-file') || undefined,
+      postgresAdminUrl: get('postgres-admin-url'),
+      mariadbAdminUrl: get('mariadb-admin-url') || undefined,
+      backupDir,
+      username: get('username'),
+      password: get('password'),
+      publicHost: get('public-host'),
+      provisionDelayMs: integer('provision-delay-ms'),
+      jobConcurrency: integer('job-concurrency'),
+    },
+  };
+}

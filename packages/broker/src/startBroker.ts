@@ -1,0 +1,210 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLogger } from '@klutch/kube';
+import type { Logger } from '@klutch/kube';
+import { Pool } from 'pg';
+import type { PoolClient } from 'pg';
+import { defaultPostgresAdminUrl, defaultProvisionDelayMs } from './brokerDefaults.js';
+import { validateBrokerOptions } from './brokerOptions.js';
+import type { BrokerOptions } from './brokerOptions.js';
+import { backupManagerRoutes } from './backupManager/backupManagerRoutes.js';
+import { BackupService } from './backupManager/backupService.js';
+import { BrokerCatalog } from './catalog/brokerCatalog.js';
+import type { AvailableEngine, CatalogDocument } from './catalog/brokerCatalog.js';
+import { mariadbOffering, postgresOffering } from './catalog/engineOfferings.js';
+import type { EngineKind } from './catalog/engineOfferings.js';
+import type { DataServiceEngine } from './engines/dataServiceEngine.js';
+import { MariadbEngine } from './engines/mariadbEngine.js';
+import { PostgresEngine } from './engines/postgresEngine.js';
+import { startListener } from './http/httpListener.js';
+import type { RunningListener } from './http/httpListener.js';
+import { EngineRegistry } from './operations/engineRegistry.js';
+import { OperationRunner } from './operations/operationRunner.js';
+import { BindingService } from './osb/bindingService.js';
+import type { BrokerContext } from './osb/brokerContext.js';
+import { InstanceService } from './osb/instanceService.js';
+import { osbRoutes } from './osb/osbRoutes.js';
+import { SecretBox } from './state/secretBox.js';
+import {
+  acquireBrokerLock,
+  checkStateKeyFingerprint,
+  ensureStateDatabase,
+  migrateStateDatabase,
+  redactUrl,
+  releaseBrokerLock,
+} from './state/stateDatabase.js';
+import { loadStateKey } from './state/stateKey.js';
+
+export interface RunningBroker {
+  osbUrl: string;
+  backupManagerUrl: string;
+  catalog: CatalogDocument;
+  /** `METHOD /path/:param` of every route, per listener. */
+  endpoints: { osb: string[]; backupManager: string[] };
+  /** Stops listening, lets running steps finish and leaves unfinished work for the next start. */
+  stop(): Promise<void>;
+}
+
+/** Starts the OSB broker and the backup manager on their own listeners. */
+export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
+  validateBrokerOptions(options);
+  const logger = options.logger ?? createLogger({ name: 'klutch-broker' });
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanUp = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+    cleanups.length = 0;
+  };
+  try {
+    await mkdir(options.backupDir, { recursive: true, mode: 0o700 });
+    const secretBox = new SecretBox(
+      await loadStateKey({
+        key: options.stateEncryptionKey,
+        keyFile: options.stateEncryptionKeyFile ?? join(options.backupDir, '.state-encryption.key'),
+      }),
+    );
+
+    await ensureStateDatabase(options.stateDatabaseUrl, logger);
+    const pool = new Pool({
+      connectionString: options.stateDatabaseUrl,
+      max: 8,
+      application_name: 'klutch-broker',
+    });
+    pool.on('error', (err) => logger.warn({ err: err.message }, 'idle state database connection failed'));
+    cleanups.push(() => pool.end());
+    const lock: PoolClient = await acquireBrokerLock(pool, options.stateDatabaseUrl);
+    cleanups.push(() => releaseBrokerLock(lock));
+    await migrateStateDatabase(pool, logger);
+    await checkStateKeyFingerprint(pool, secretBox.fingerprint());
+
+    const { registry, available } = await connectEngines(options, logger);
+    cleanups.push(async () => {
+      for (const engine of registry.all()) await engine.close();
+    });
+    const catalog = new BrokerCatalog(available);
+
+    const backups = new BackupService({
+      pool,
+      secretBox,
+      engines: registry,
+      backupDir: options.backupDir,
+      concurrency: options.jobConcurrency ?? 2,
+      logger: logger.child({ component: 'backup-manager' }),
+    });
+    const provisionDelayMs = options.provisionDelayMs ?? defaultProvisionDelayMs;
+    const runner = new OperationRunner({
+      pool,
+      engines: registry,
+      backups,
+      delayMs: provisionDelayMs,
+      logger: logger.child({ component: 'operations' }),
+    });
+    cleanups.push(async () => {
+      await Promise.all([runner.stop(), backups.stop()]);
+    });
+
+    let osbUrl = '';
+    const context: BrokerContext = {
+      pool,
+      catalog,
+      secretBox,
+      engines: registry,
+      runner,
+      backups,
+      provisionDelayMs,
+      osbUrl: () => osbUrl,
+      logger,
+    };
+    const credentials = { username: options.username, password: options.password };
+    const osbRouteTable = osbRoutes(context, new InstanceService(context), new BindingService(context));
+    const backupManagerRouteTable = backupManagerRoutes(pool, backups);
+    const osb: RunningListener = await startListener({
+      name: 'OSB',
+      address: options.listen ?? '127.0.0.1:0',
+      tls: options.tls,
+      routes: osbRouteTable,
+      credentials,
+      logger,
+    });
+    cleanups.push(() => osb.close());
+    osbUrl = osb.url;
+    const backupManager = await startListener({
+      name: 'backup-manager',
+      address: options.backupManagerListen ?? '127.0.0.1:0',
+      tls: options.tls,
+      routes: backupManagerRouteTable,
+      credentials,
+      logger,
+    });
+    cleanups.push(() => backupManager.close());
+
+    await runner.resume();
+    await backups.resume();
+    logger.info(
+      {
+        osbUrl: osb.url,
+        backupManagerUrl: backupManager.url,
+        stateDatabase: redactUrl(options.stateDatabaseUrl),
+        services: catalog.serviceNames(),
+      },
+      'broker started',
+    );
+
+    let stopping: Promise<void> | undefined;
+    return {
+      osbUrl: osb.url,
+      backupManagerUrl: backupManager.url,
+      catalog: catalog.document,
+      endpoints: {
+        osb: osbRouteTable.map((r) => `${r.method} ${r.pattern}`),
+        backupManager: backupManagerRouteTable.map((r) => `${r.method} ${r.pattern}`),
+      },
+      stop: () => {
+        stopping ??= cleanUp().then(() => logger.info('broker stopped'));
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
+}
+
+async function connectEngines(
+  options: BrokerOptions,
+  logger: Logger,
+): Promise<{ registry: EngineRegistry; available: AvailableEngine[] }> {
+  const engines = new Map<EngineKind, DataServiceEngine>();
+  const unavailable = new Map<EngineKind, string>();
+  const publicHost = options.publicHost ?? '127.0.0.1';
+  const postgresAdminUrl = options.postgresAdminUrl ?? defaultPostgresAdminUrl;
+  try {
+    engines.set(
+      'postgresql',
+      await PostgresEngine.connect({ adminUrl: postgresAdminUrl, publicHost, logger }),
+    );
+  } catch (err) {
+    // PostgreSQL is the sandbox's main service (and holds the state): without it the broker is useless.
+    throw new Error(
+      `cannot use the PostgreSQL server at ${redactUrl(postgresAdminUrl)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  if (options.mariadbAdminUrl) {
+    try {
+      engines.set('mariadb', await MariadbEngine.connect({ adminUrl: options.mariadbAdminUrl, publicHost }));
+    } catch (err) {
+      const reason = `cannot reach MariaDB at ${redactUrl(options.mariadbAdminUrl)}: ${(err as Error).message}`;
+      unavailable.set('mariadb', reason);
+      logger.warn({ reason }, 'MariaDB services are not offered');
+    }
+  } else {
+    unavailable.set('mariadb', 'no --mariadb-admin-url given');
+    logger.info('MariaDB services are not offered: no MariaDB admin URL given');
+  }
+  const available: AvailableEngine[] = [];
+  const postgres = engines.get('postgresql');
+  if (postgres) available.push({ offering: postgresOffering, serverVersion: postgres.serverVersion });
+  const mariadb = engines.get('mariadb');
+  if (mariadb) available.push({ offering: mariadbOffering, serverVersion: mariadb.serverVersion });
+  return { registry: new EngineRegistry(engines, unavailable), available };
+}
