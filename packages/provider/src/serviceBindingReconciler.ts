@@ -1,0 +1,535 @@
+import {
+  isBindingRotatable,
+  OsbError,
+  type BindingDetails,
+  type OsbClient,
+  type OsbPlan,
+  type OsbService,
+} from '@klutch/broker-clients';
+import { isBeingDeleted, isTrue, type Logger, type ReconcileOutcome, type Reconciler } from '@klutch/kube';
+import {
+  encodeBindingOperation,
+  parseBindingOperation,
+  type PendingBindingOperation,
+} from './bindingOperation.js';
+import { nextBindingId, renewAt, rotationDue } from './bindingRotation.js';
+import { findByIds } from './catalogIds.js';
+import { claimOf, composedFor } from './claimReferences.js';
+import { connectionEndpoints } from './connectionEndpoints.js';
+import {
+  connectionSecretRef,
+  deleteConnectionSecret,
+  readConnectionSecret,
+  writeConnectionSecret,
+  type SecretRef,
+} from './connectionSecret.js';
+import { flattenCredentials } from './credentialFlattening.js';
+import { UserFacingError } from './errorMessages.js';
+import {
+  available,
+  creating,
+  deleting,
+  READY,
+  withReady,
+  withSynced,
+  type ReadyState,
+} from './managedConditions.js';
+import { ensureManaged, releaseManaged } from './managedMetadata.js';
+import type { ServiceBindingMr, ServiceBindingStatusT, ServiceInstanceMr } from './managedResources.js';
+import {
+  bindingExpiresAtAnnotation,
+  bindingOperationAnnotation,
+  bindingRenewAtAnnotation,
+  externalNameAnnotation,
+  instanceTypeLabel,
+  predecessorBindingAnnotation,
+} from './names.js';
+import { writeAnnotations, writeStatus } from './objectWrites.js';
+import { kubernetesContext, originatingIdentity } from './osbContext.js';
+import type { ProviderContext } from './providerContext.js';
+import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
+
+type AtProvider = NonNullable<ServiceBindingStatusT['atProvider']>;
+
+/** Waiting for another resource is not a failure of this one, but it is not in sync either. */
+class WaitingError extends UserFacingError {}
+
+/** The instance a binding belongs to, once it is ready to be bound. */
+interface BindableInstance {
+  instanceId: string;
+  serviceId: string;
+  planId: string;
+}
+
+export function findInstanceOf(ctx: ProviderContext, obj: ServiceBindingMr): ServiceInstanceMr | undefined {
+  const name = obj.spec.forProvider.instanceName;
+  const matches = composedFor(
+    ctx.instanceInformer.list(),
+    name,
+    claimOf(obj).namespace,
+    obj.metadata.labels?.[instanceTypeLabel],
+  );
+  if (matches.length > 1) {
+    throw new UserFacingError(
+      `${matches.length} ServiceInstances belong to instance ${name} (${matches.map((m) => m.metadata.name).join(', ')}); expected one`,
+    );
+  }
+  return matches[0];
+}
+
+function readyInstance(instance: ServiceInstanceMr | undefined, name: string): BindableInstance {
+  const at = instance?.status?.atProvider;
+  if (
+    !instance ||
+    isBeingDeleted(instance) ||
+    !isTrue(instance.status?.conditions, READY) ||
+    !at?.instanceId ||
+    !at.serviceId ||
+    !at.planId
+  ) {
+    throw new WaitingError(`waiting for service instance ${name} to be ready`);
+  }
+  return { instanceId: at.instanceId, serviceId: at.serviceId, planId: at.planId };
+}
+
+class BindingReconcile {
+  obj: ServiceBindingMr;
+  private status: ServiceBindingStatusT;
+
+  constructor(
+    private readonly ctx: ProviderContext,
+    obj: ServiceBindingMr,
+    private readonly signal: AbortSignal,
+    private readonly logger: Logger,
+  ) {
+    this.obj = obj;
+    this.status = structuredClone(obj.status ?? {});
+  }
+
+  private get key(): string {
+    return `servicebinding/${this.obj.metadata.name ?? ''}`;
+  }
+
+  private get uid(): string {
+    return this.obj.metadata.uid ?? '';
+  }
+
+  private get bindingId(): string {
+    return this.obj.metadata.annotations?.[externalNameAnnotation] || this.uid;
+  }
+
+  private get atProvider(): AtProvider {
+    return (this.status.atProvider ??= {});
+  }
+
+  private async commit(ready: ReadyState | undefined, syncedError?: string): Promise<void> {
+    const gen = this.obj.metadata.generation;
+    let conditions = this.status.conditions;
+    if (ready) conditions = withReady(conditions, ready, gen, this.ctx.now());
+    conditions = withSynced(
+      conditions,
+      syncedError === undefined ? {} : { error: syncedError },
+      gen,
+      this.ctx.now(),
+    );
+    this.status.conditions = conditions;
+    if (gen !== undefined) this.status.observedGeneration = gen;
+    this.obj = await writeStatus(this.ctx.bindings, this.obj, this.status, this.signal);
+    this.status = structuredClone(this.obj.status ?? {});
+  }
+
+  private async annotate(values: Record<string, string | null>): Promise<void> {
+    this.obj = await writeAnnotations(this.ctx.bindings, this.obj, values, this.signal);
+  }
+
+  private requestOptions() {
+    return {
+      signal: this.signal,
+      originatingIdentity: originatingIdentity(
+        this.obj,
+        this.obj.spec.forProvider.originatingIdentity,
+        this.ctx.platform,
+      ),
+    };
+  }
+
+  private acceptsIncomplete(): boolean {
+    return this.obj.spec.forProvider.acceptsIncomplete ?? true;
+  }
+
+  private gated(): ReconcileOutcome | undefined {
+    const wait = this.ctx.gate.waitMs(this.key);
+    return wait > 0 ? { requeueAfterMs: wait } : undefined;
+  }
+
+  private async connect(): Promise<OsbClient> {
+    const { client } = await step('CannotConnectToProvider', () =>
+      this.ctx.osbClientFor(this.obj.spec.providerConfigRef?.name ?? '', this.signal),
+    );
+    return client;
+  }
+
+  async run(): Promise<ReconcileOutcome> {
+    if (isBeingDeleted(this.obj)) return this.delete();
+    this.obj = await ensureManaged(this.ctx.bindings, this.obj, this.bindingId, this.signal);
+    const instanceName = this.obj.spec.forProvider.instanceName;
+    const instanceMr = findInstanceOf(this.ctx, this.obj);
+    const own = this.status.atProvider;
+    let instance: BindableInstance;
+    if (own?.state === 'Created' && own.instanceId && own.serviceID && own.planID) {
+      // Existing credentials keep working while the instance is updated: only a new binding
+      // needs a ready instance. The plan may have changed since the binding was made.
+      const at = instanceMr?.status?.atProvider;
+      instance = {
+        instanceId: own.instanceId,
+        serviceId: at?.instanceId === own.instanceId && at.serviceId ? at.serviceId : own.serviceID,
+        planId: at?.instanceId === own.instanceId && at.planId ? at.planId : own.planID,
+      };
+      this.atProvider.serviceID = instance.serviceId;
+      this.atProvider.planID = instance.planId;
+    } else {
+      try {
+        instance = readyInstance(instanceMr, instanceName);
+      } catch (err) {
+        if (!(err instanceof WaitingError)) throw err;
+        this.atProvider.state ??= 'Pending';
+        await this.commit(creating(err.message), err.message);
+        return { requeueAfterMs: this.ctx.timing.waitIntervalMs };
+      }
+    }
+    const ref = await step('CannotPublishConnectionDetails', () =>
+      Promise.resolve(connectionSecretRef(this.obj)),
+    );
+    const client = await this.connect();
+    const catalog = await step('CannotResolveServiceAndPlan', () =>
+      client.getCatalog({ signal: this.signal }),
+    );
+    const entry = findByIds(catalog, instance.serviceId, instance.planId);
+    if (!entry) {
+      throw new ReconcileStepError(
+        'CannotResolveServiceAndPlan',
+        new UserFacingError(
+          `the broker's catalog no longer offers the service ${instance.serviceId} with plan ${instance.planId} of instance ${instanceName}`,
+        ),
+      );
+    }
+
+    const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
+    if (pendingOp) {
+      const outcome = await this.pollOperation(client, instance, ref, pendingOp);
+      if (outcome) return outcome;
+    }
+
+    // Finish a rotation that was interrupted before the predecessor was unbound.
+    const predecessor = this.obj.metadata.annotations?.[predecessorBindingAnnotation];
+    if (predecessor) {
+      const done = await this.unbind(client, instance, predecessor);
+      if (!done) return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+      await this.annotate({ [predecessorBindingAnnotation]: null });
+    }
+
+    const secret = await step('CannotPublishConnectionDetails', () =>
+      readConnectionSecret(this.ctx.secrets, this.obj, ref, this.signal),
+    );
+    let bound = secret !== undefined && this.atProvider.state === 'Created';
+    if (bound && entry.service.bindings_retrievable) {
+      bound = await step('CannotObserveExternalResource', () =>
+        this.bindingExists(client, instance, this.bindingId),
+      );
+    }
+    if (!bound) return this.bind(client, instance, entry, ref, this.bindingId, undefined);
+
+    const due = rotationDue(this.obj.metadata.annotations?.[bindingRenewAtAnnotation], this.ctx.now());
+    if (due.due) {
+      const newId = nextBindingId(this.uid, this.bindingId);
+      const predecessorId = this.bindingId;
+      this.logger.info({ binding: predecessorId, successor: newId }, 'rotating binding');
+      return this.bind(client, instance, entry, ref, newId, predecessorId);
+    }
+    await this.commit(available());
+    this.ctx.gate.succeeded(this.key);
+    return { requeueAfterMs: Math.min(this.ctx.timing.pollIntervalMs, due.inMs ?? Infinity) };
+  }
+
+  private async bindingExists(
+    client: OsbClient,
+    instance: BindableInstance,
+    bindingId: string,
+  ): Promise<boolean> {
+    try {
+      await client.fetchBinding(instance.instanceId, bindingId, {
+        ...this.requestOptions(),
+        serviceId: instance.serviceId,
+        planId: instance.planId,
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof OsbError && (err.isNotFound() || err.isGone())) {
+        this.logger.warn({ bindingId }, 'the broker lost the binding; binding again');
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Creates binding `bindingId` (a rotation when `predecessorId` is set), publishes its
+   * credentials and records it. Rotation order: new binding, Secret, records, then the
+   * predecessor is unbound, so the application never holds revoked credentials.
+   */
+  private async bind(
+    client: OsbClient,
+    instance: BindableInstance,
+    entry: { service: OsbService; plan: OsbPlan },
+    ref: SecretRef,
+    bindingId: string,
+    predecessorId: string | undefined,
+  ): Promise<ReconcileOutcome> {
+    const gated = this.gated();
+    if (gated) return gated;
+    const rotatable = isBindingRotatable(entry.service, entry.plan);
+    // The ids are recorded first: a deletion must be able to unbind whatever the request creates.
+    this.atProvider.instanceId = instance.instanceId;
+    this.atProvider.serviceID = instance.serviceId;
+    this.atProvider.planID = instance.planId;
+    if (!predecessorId) this.atProvider.state = 'Pending';
+    await this.commit(predecessorId ? undefined : creating('Binding at the broker.'));
+    const fp = this.obj.spec.forProvider;
+    const result = await step(
+      'CannotCreateExternalResource',
+      () =>
+        client.bindWithOrphanMitigation(
+          instance.instanceId,
+          bindingId,
+          {
+            serviceId: instance.serviceId,
+            planId: instance.planId,
+            ...(fp.parameters ? { parameters: fp.parameters } : {}),
+            ...(fp.bindResource || fp.appGuid
+              ? {
+                  bindResource: {
+                    ...(fp.bindResource ?? {}),
+                    ...(fp.appGuid && !fp.bindResource?.appGuid ? { appGuid: fp.appGuid } : {}),
+                  },
+                }
+              : {}),
+            context: kubernetesContext(this.obj, fp.context, this.ctx.platform),
+            ...(predecessorId && rotatable ? { predecessorBindingId: predecessorId } : {}),
+          },
+          { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+        ),
+      () => this.ctx.gate.failed(this.key),
+    );
+    if (result.kind === 'async') {
+      await this.annotate({
+        [bindingOperationAnnotation]: encodeBindingOperation({
+          kind: 'bind',
+          bindingId,
+          ...(result.operation !== undefined ? { key: result.operation } : {}),
+        }),
+      });
+      await this.commit(predecessorId ? undefined : creating('The broker is creating the binding.'));
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+    }
+    return this.publish(client, instance, ref, bindingId, result, predecessorId);
+  }
+
+  /** Writes the credentials of a created binding and records it as the current one. */
+  private async publish(
+    client: OsbClient,
+    instance: BindableInstance,
+    ref: SecretRef,
+    bindingId: string,
+    details: BindingDetails,
+    predecessorId: string | undefined,
+  ): Promise<ReconcileOutcome> {
+    const credentials = details.credentials;
+    if (!credentials || Object.keys(credentials).length === 0) {
+      throw new ReconcileStepError(
+        'CannotCreateExternalResource',
+        new UserFacingError('the service broker returned no credentials for the service binding'),
+        this.ctx.gate.failed(this.key),
+      );
+    }
+    const flat = flattenCredentials(credentials);
+    await step('CannotPublishConnectionDetails', () =>
+      writeConnectionSecret(this.ctx.secrets, this.obj, ref, flat, this.signal),
+    );
+    const renew = renewAt({
+      issuedAt: this.ctx.now(),
+      ...(details.expiresAt ? { expiresAt: details.expiresAt.toISOString() } : {}),
+      ...(details.renewBefore ? { renewBefore: details.renewBefore.toISOString() } : {}),
+    });
+    const previous = predecessorId ?? (this.bindingId !== bindingId ? this.bindingId : undefined);
+    await this.annotate({
+      [externalNameAnnotation]: bindingId,
+      [bindingExpiresAtAnnotation]: details.expiresAt ? details.expiresAt.toISOString() : null,
+      [bindingRenewAtAnnotation]: renew ? renew.toISOString() : null,
+      [bindingOperationAnnotation]: null,
+      ...(previous ? { [predecessorBindingAnnotation]: previous } : {}),
+    });
+    this.atProvider.state = 'Created';
+    this.atProvider.connectionDetails = connectionEndpoints(
+      this.obj.metadata.labels?.[instanceTypeLabel],
+      flat,
+    );
+    await this.commit(available());
+    this.ctx.gate.succeeded(this.key);
+    if (previous) {
+      await this.ctx.events.normal(
+        this.obj,
+        'BindingRotated',
+        `Rotated the credentials: binding ${bindingId} replaces ${previous}.`,
+      );
+      const done = await this.unbind(client, instance, previous);
+      if (done) await this.annotate({ [predecessorBindingAnnotation]: null });
+      else return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+    }
+    const due = rotationDue(renew?.toISOString(), this.ctx.now());
+    return { requeueAfterMs: Math.min(this.ctx.timing.pollIntervalMs, due.inMs ?? Infinity) };
+  }
+
+  /** Polls an async bind/unbind once; undefined when it is over and the reconcile goes on. */
+  private async pollOperation(
+    client: OsbClient,
+    instance: BindableInstance,
+    ref: SecretRef,
+    op: PendingBindingOperation,
+  ): Promise<ReconcileOutcome | undefined> {
+    const lo = await step('CannotObserveExternalResource', () =>
+      client.bindingLastOperation(
+        instance.instanceId,
+        op.bindingId,
+        {
+          ...(op.key !== undefined ? { operation: op.key } : {}),
+          serviceId: instance.serviceId,
+          planId: instance.planId,
+          deleting: op.kind === 'unbind',
+        },
+        this.requestOptions(),
+      ),
+    );
+    if (lo.state === 'in progress') {
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key, lo.retryAfterMs) };
+    }
+    if (lo.state === 'failed') {
+      await this.annotate({ [bindingOperationAnnotation]: null });
+      throw new ReconcileStepError(
+        op.kind === 'bind' ? 'CannotCreateExternalResource' : 'CannotDeleteExternalResource',
+        new UserFacingError(
+          `the broker reports the ${op.kind} as failed${lo.description ? `: ${lo.description}` : ''}`,
+        ),
+        this.ctx.gate.failed(this.key),
+      );
+    }
+    if (op.kind === 'unbind') {
+      await this.annotate({ [bindingOperationAnnotation]: null });
+      return undefined;
+    }
+    const binding = await step('CannotObserveExternalResource', () =>
+      client.fetchBinding(instance.instanceId, op.bindingId, {
+        ...this.requestOptions(),
+        serviceId: instance.serviceId,
+        planId: instance.planId,
+      }),
+    );
+    const predecessor = op.bindingId !== this.bindingId ? this.bindingId : undefined;
+    return this.publish(client, instance, ref, op.bindingId, binding, predecessor);
+  }
+
+  /** Unbinds `bindingId`; true when it is gone, false while the broker works on it asynchronously. */
+  private async unbind(client: OsbClient, ids: BindableInstance, bindingId: string): Promise<boolean> {
+    const gated = this.gated();
+    if (gated)
+      throw new ReconcileStepError(
+        'CannotDeleteExternalResource',
+        new UserFacingError('waiting to retry the unbind'),
+        gated.requeueAfterMs,
+      );
+    let result;
+    try {
+      result = await client.unbind(
+        ids.instanceId,
+        bindingId,
+        { serviceId: ids.serviceId, planId: ids.planId },
+        { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+      );
+    } catch (err) {
+      if (err instanceof OsbError && (err.isGone() || err.isInstanceNotFound() || err.isNotFound()))
+        return true;
+      throw new ReconcileStepError('CannotDeleteExternalResource', err, this.ctx.gate.failed(this.key));
+    }
+    if (result.kind === 'async') {
+      await this.annotate({
+        [bindingOperationAnnotation]: encodeBindingOperation({
+          kind: 'unbind',
+          bindingId,
+          ...(result.operation !== undefined ? { key: result.operation } : {}),
+        }),
+      });
+      return false;
+    }
+    return true;
+  }
+
+  private async delete(): Promise<ReconcileOutcome> {
+    if (!(this.obj.metadata.finalizers ?? []).length) return {};
+    if (this.obj.spec.deletionPolicy !== 'Orphan') {
+      const at = this.status.atProvider;
+      if (at?.instanceId && at.serviceID && at.planID) {
+        const ids = { instanceId: at.instanceId, serviceId: at.serviceID, planId: at.planID };
+        const client = await this.connect();
+        const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
+        if (pendingOp) {
+          const lo = await step('CannotObserveExternalResource', () =>
+            client.bindingLastOperation(
+              ids.instanceId,
+              pendingOp.bindingId,
+              {
+                ...(pendingOp.key !== undefined ? { operation: pendingOp.key } : {}),
+                serviceId: ids.serviceId,
+                planId: ids.planId,
+                deleting: pendingOp.kind === 'unbind',
+              },
+              this.requestOptions(),
+            ),
+          );
+          if (lo.state === 'in progress') {
+            await this.commit(deleting(`Waiting for the running ${pendingOp.kind} to finish.`));
+            return { requeueAfterMs: this.ctx.operationPolls.next(this.key, lo.retryAfterMs) };
+          }
+          await this.annotate({ [bindingOperationAnnotation]: null });
+        }
+        this.atProvider.state = 'Deleting';
+        await this.commit(deleting('Unbinding at the broker.'));
+        const ids2 = [this.bindingId, this.obj.metadata.annotations?.[predecessorBindingAnnotation]];
+        if (pendingOp?.kind === 'bind') ids2.push(pendingOp.bindingId);
+        for (const id of new Set(ids2.filter((x): x is string => !!x))) {
+          const done = await this.unbind(client, ids, id);
+          if (!done) return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+        }
+      }
+    }
+    await deleteConnectionSecret(this.ctx.secrets, this.obj, this.signal);
+    this.ctx.gate.succeeded(this.key);
+    await releaseManaged(this.ctx.bindings, this.obj, this.signal);
+    return {};
+  }
+}
+
+/** The reconciler of ServiceBinding managed resources (keys are resource names). */
+export function serviceBindingReconciler(ctx: ProviderContext): Reconciler {
+  return async (key, { signal, logger }) => {
+    const obj = await ctx.bindings.tryGet(key, { signal });
+    if (!obj) return;
+    const run = new BindingReconcile(ctx, obj, signal, logger);
+    try {
+      const outcome = await run.run();
+      ctx.failureBackoff.succeeded(`servicebinding/${key}`);
+      return outcome;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return reportFailure(ctx, ctx.bindings, run.obj, err, logger, signal, `servicebinding/${key}`);
+    }
+  };
+}

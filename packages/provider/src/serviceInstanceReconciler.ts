@@ -1,0 +1,499 @@
+import { instanceStates } from '@klutch/api';
+import {
+  OsbError,
+  type LastOperationResult,
+  type OsbClient,
+  type OsbPlan,
+  type OsbService,
+} from '@klutch/broker-clients';
+import { isBeingDeleted, type Logger, type ReconcileOutcome, type Reconciler } from '@klutch/kube';
+import { bindingsOfInstance, deletionBlockedByBindings } from './claimReferences.js';
+import { instanceReadyState } from './instanceConditions.js';
+import { instanceDrift } from './instanceDrift.js';
+import { isJsonObject, type JsonObject } from './jsonValues.js';
+import {
+  available,
+  creating,
+  deleting,
+  unavailable,
+  withReady,
+  withSynced,
+  type ReadyState,
+} from './managedConditions.js';
+import { ensureManaged, releaseManaged, statusTime } from './managedMetadata.js';
+import type { ServiceInstanceMr, ServiceInstanceStatusT } from './managedResources.js';
+import { externalNameAnnotation } from './names.js';
+import { writeStatus } from './objectWrites.js';
+import { kubernetesContext, originatingIdentity } from './osbContext.js';
+import {
+  encodePendingOperation,
+  parsePendingOperation,
+  type OperationKind,
+  type PendingOperation,
+} from './pendingOperation.js';
+import type { ProviderContext } from './providerContext.js';
+import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
+
+type AtProvider = NonNullable<ServiceInstanceStatusT['atProvider']>;
+type InstanceState = NonNullable<AtProvider['state']>;
+
+/** The broker id of the instance: recorded in the status, kept in external-name, or the resource's UID. */
+export function instanceIdOf(obj: ServiceInstanceMr): string {
+  return (
+    obj.status?.atProvider?.instanceId ||
+    obj.metadata.annotations?.[externalNameAnnotation] ||
+    obj.metadata.uid ||
+    ''
+  );
+}
+
+function knownState(state: string | undefined): InstanceState | undefined {
+  if (state === undefined) return undefined;
+  return (instanceStates as readonly string[]).includes(state) ? (state as InstanceState) : 'unknown';
+}
+
+/** What one observation of the instance at the broker found. */
+interface Observation {
+  exists: boolean;
+  /** The a9s state, when the broker offers the extension. */
+  state?: string;
+  planId?: string;
+  serviceId?: string;
+  parameters?: JsonObject;
+  dashboardUrl?: string;
+  times?: Pick<AtProvider, 'createdAt' | 'provisionedAt' | 'updatedAt' | 'deletedAt'>;
+}
+
+/**
+ * One reconcile of one ServiceInstance. Each broker call is preceded by the status write it
+ * depends on (the instance id before the first provision) and followed by the record of its
+ * outcome (the pending operation), so that a crash at any point leads to the same next step.
+ */
+class InstanceReconcile {
+  obj: ServiceInstanceMr;
+  private status: ServiceInstanceStatusT;
+
+  constructor(
+    private readonly ctx: ProviderContext,
+    obj: ServiceInstanceMr,
+    private readonly signal: AbortSignal,
+    private readonly logger: Logger,
+  ) {
+    this.obj = obj;
+    this.status = structuredClone(obj.status ?? {});
+  }
+
+  private get key(): string {
+    return `serviceinstance/${this.obj.metadata.name ?? ''}`;
+  }
+
+  private get forProvider() {
+    return this.obj.spec.forProvider;
+  }
+
+  private get atProvider(): AtProvider {
+    return (this.status.atProvider ??= {});
+  }
+
+  /** Writes the accumulated status (only what changed) with fresh conditions. */
+  private async commit(ready: ReadyState | undefined, syncedError?: string): Promise<void> {
+    const gen = this.obj.metadata.generation;
+    let conditions = this.status.conditions;
+    if (ready) conditions = withReady(conditions, ready, gen, this.ctx.now());
+    conditions = withSynced(
+      conditions,
+      syncedError === undefined ? {} : { error: syncedError },
+      gen,
+      this.ctx.now(),
+    );
+    this.status.conditions = conditions;
+    if (gen !== undefined) this.status.observedGeneration = gen;
+    this.obj = await writeStatus(this.ctx.instances, this.obj, this.status, this.signal);
+    this.status = structuredClone(this.obj.status ?? {});
+  }
+
+  private identity() {
+    return originatingIdentity(this.obj, this.forProvider.originatingIdentity, this.ctx.platform);
+  }
+
+  private requestOptions() {
+    return { signal: this.signal, originatingIdentity: this.identity() };
+  }
+
+  private acceptsIncomplete(): boolean {
+    return this.forProvider.acceptsIncomplete ?? true;
+  }
+
+  async run(): Promise<ReconcileOutcome> {
+    if (isBeingDeleted(this.obj)) return this.delete();
+    const id = instanceIdOf(this.obj);
+    this.obj = await ensureManaged(this.ctx.instances, this.obj, id, this.signal);
+    if (!this.status.atProvider?.instanceId) {
+      // Recorded before anything is sent, so every later request uses the same id.
+      this.atProvider.instanceId = id;
+      await this.commit(creating('Preparing to provision the instance.'));
+    }
+    const { client } = await step('CannotConnectToProvider', () =>
+      this.ctx.osbClientFor(this.obj.spec.providerConfigRef?.name ?? '', this.signal),
+    );
+    const { service, plan } = await step('CannotResolveServiceAndPlan', () =>
+      client.findServiceAndPlan(this.forProvider.serviceName, this.forProvider.planName, {
+        signal: this.signal,
+      }),
+    );
+
+    const pending = this.pendingOperation();
+    if (pending) {
+      const outcome = await this.pollPending(client, pending, id);
+      if (outcome) return outcome;
+    }
+
+    const observed = await step('CannotObserveExternalResource', () => this.observe(client, service, id));
+    if (!observed.exists) return this.provision(client, service, plan, id);
+    this.record(observed);
+
+    const ready = instanceReadyState({ state: observed.state });
+    const drift = instanceDrift({
+      desiredPlanId: plan.id,
+      observedPlanId: observed.planId ?? this.atProvider.planId,
+      desiredParameters: this.forProvider.parameters,
+      observedParameters: observed.parameters ?? this.atProvider.parameters,
+    });
+    if (drift && ready.reason === 'Available')
+      return this.update(client, service, plan, id, drift.parameters);
+
+    await this.commit(ready);
+    this.ctx.gate.succeeded(this.key);
+    return {
+      requeueAfterMs:
+        ready.reason === 'Available'
+          ? this.ctx.timing.pollIntervalMs
+          : this.ctx.operationPolls.next(this.key),
+    };
+  }
+
+  private pendingOperation(): PendingOperation | undefined {
+    return parsePendingOperation(this.status.pendingOperation, (): OperationKind => {
+      if (isBeingDeleted(this.obj)) return 'deprovision';
+      return this.atProvider.state === undefined ? 'provision' : 'update';
+    });
+  }
+
+  /**
+   * Polls a running operation once. Returns the reconcile's outcome while it is still running or
+   * when it failed; undefined when it finished and the reconcile should go on.
+   */
+  private async pollPending(
+    client: OsbClient,
+    pending: PendingOperation,
+    id: string,
+  ): Promise<ReconcileOutcome | undefined> {
+    const lo: LastOperationResult = await step('CannotObserveExternalResource', () =>
+      client.lastOperation(
+        id,
+        {
+          ...(pending.key !== undefined ? { operation: pending.key } : {}),
+          ...(this.atProvider.serviceId ? { serviceId: this.atProvider.serviceId } : {}),
+          ...(this.atProvider.planId ? { planId: this.atProvider.planId } : {}),
+          deleting: pending.kind === 'deprovision',
+        },
+        this.requestOptions(),
+      ),
+    );
+    if (lo.state === 'in progress') {
+      const ready =
+        isBeingDeleted(this.obj) && pending.kind !== 'deprovision'
+          ? deleting(`Waiting for the running ${pending.kind} to finish before deprovisioning.`)
+          : instanceReadyState({ pending: pending.kind });
+      await this.commit(
+        lo.description ? { ...ready, message: `${ready.message ?? ''} ${lo.description}`.trim() } : ready,
+      );
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key, lo.retryAfterMs) };
+    }
+    delete this.status.pendingOperation;
+    this.ctx.operationPolls.done(this.key);
+    if (lo.state === 'succeeded') {
+      this.ctx.gate.succeeded(this.key);
+      if (pending.kind === 'deprovision') {
+        this.atProvider.state = 'deleted';
+        await this.commit(deleting('The instance has been deprovisioned.'));
+        await releaseManaged(this.ctx.instances, this.obj, this.signal);
+        return {};
+      }
+      if (pending.kind === 'provision') this.atProvider.state ??= 'provisioned';
+      return undefined;
+    }
+    // failed: the operation is over; a new attempt waits for the back-off.
+    const message = lo.description
+      ? `The broker reports the ${pending.kind} as failed: ${lo.description}`
+      : `The broker reports the ${pending.kind} as failed without a description.`;
+    const delay = this.ctx.gate.failed(this.key);
+    const ready =
+      pending.kind === 'update' && lo.instanceUsable !== false ? available(message) : unavailable(message);
+    await this.commit(ready, message);
+    await this.ctx.events.warning(
+      this.obj,
+      pending.kind === 'provision'
+        ? 'CannotCreateExternalResource'
+        : pending.kind === 'update'
+          ? 'CannotUpdateExternalResource'
+          : 'CannotDeleteExternalResource',
+      message,
+    );
+    return { requeueAfterMs: delay };
+  }
+
+  /**
+   * Looks at the instance at the broker: the a9s extension (state, timestamps) when the broker
+   * offers it, the OSB fetch (parameters) when the service is instances_retrievable. A broker
+   * offering neither cannot be observed; the instance then exists once a provision succeeded.
+   */
+  private async observe(client: OsbClient, service: OsbService, id: string): Promise<Observation> {
+    const obs: Observation = { exists: false };
+    let seen = false;
+    if (await client.supportsA9sExtensions({ signal: this.signal })) {
+      try {
+        const a9s = await client.fetchA9sInstance(id, this.requestOptions());
+        if (a9s.state === 'deleted') return { exists: false };
+        seen = true;
+        obs.exists = true;
+        if (a9s.state !== undefined) obs.state = a9s.state;
+        if (a9s.planGuid) obs.planId = a9s.planGuid;
+        if (a9s.serviceGuid) obs.serviceId = a9s.serviceGuid;
+        if (a9s.dashboardUrl) obs.dashboardUrl = a9s.dashboardUrl;
+        if (isJsonObject(a9s.context?.parameters)) obs.parameters = a9s.context.parameters;
+        obs.times = {
+          createdAt: statusTime(a9s.createdAt),
+          provisionedAt: statusTime(a9s.provisionedAt),
+          updatedAt: statusTime(a9s.updatedAt),
+          deletedAt: statusTime(a9s.deletedAt),
+        };
+      } catch (err) {
+        if (!(err instanceof OsbError && (err.isInstanceNotFound() || err.isNotFound()))) throw err;
+        return { exists: false };
+      }
+    }
+    if (service.instances_retrievable) {
+      try {
+        const inst = await client.fetchInstance(id, {
+          ...this.requestOptions(),
+          ...(this.atProvider.serviceId ? { serviceId: this.atProvider.serviceId } : {}),
+          ...(this.atProvider.planId ? { planId: this.atProvider.planId } : {}),
+        });
+        seen = true;
+        obs.exists = true;
+        if (inst.planId) obs.planId = inst.planId;
+        if (inst.serviceId) obs.serviceId = inst.serviceId;
+        if (inst.dashboardUrl) obs.dashboardUrl = inst.dashboardUrl;
+        // A broker that leaves parameters out says nothing about them: keep what was requested,
+        // or every poll would find a difference and update again.
+        if (inst.parameters) obs.parameters = inst.parameters;
+      } catch (err) {
+        // 404 (gone) and 422 ConcurrencyError (still being provisioned) both mean "not usable yet".
+        if (!(err instanceof OsbError && (err.isNotFound() || err.isGone()))) throw err;
+        return { exists: false };
+      }
+    }
+    if (!seen) obs.exists = this.atProvider.state !== undefined && this.atProvider.state !== 'deleted';
+    return obs;
+  }
+
+  private record(obs: Observation): void {
+    const at = this.atProvider;
+    const state = knownState(obs.state);
+    if (state !== undefined) at.state = state;
+    else if (at.state === undefined || at.state === 'created' || at.state === 'deploying')
+      at.state = 'provisioned';
+    if (obs.planId) at.planId = obs.planId;
+    if (obs.serviceId) at.serviceId = obs.serviceId;
+    if (obs.parameters) at.parameters = obs.parameters;
+    if (obs.dashboardUrl) at.dashboardUrl = obs.dashboardUrl;
+    for (const [k, v] of Object.entries(obs.times ?? {})) {
+      if (v !== undefined) (at as Record<string, unknown>)[k] = v;
+    }
+  }
+
+  private context(): Record<string, unknown> {
+    return kubernetesContext(this.obj, this.forProvider.context, this.ctx.platform);
+  }
+
+  private gated(): ReconcileOutcome | undefined {
+    const wait = this.ctx.gate.waitMs(this.key);
+    return wait > 0 ? { requeueAfterMs: wait } : undefined;
+  }
+
+  private async provision(
+    client: OsbClient,
+    service: OsbService,
+    plan: OsbPlan,
+    id: string,
+  ): Promise<ReconcileOutcome> {
+    const gated = this.gated();
+    if (gated) return gated;
+    // The ids are recorded before the request: a deletion must be able to deprovision whatever
+    // this request may create, even if the provider stops right after sending it.
+    this.atProvider.serviceId = service.id;
+    this.atProvider.planId = plan.id;
+    if (this.forProvider.parameters !== undefined) this.atProvider.parameters = this.forProvider.parameters;
+    delete this.atProvider.state;
+    await this.commit(creating('Provisioning the instance at the broker.'));
+    const result = await step(
+      'CannotCreateExternalResource',
+      () =>
+        client.provisionWithOrphanMitigation(
+          id,
+          {
+            serviceId: service.id,
+            planId: plan.id,
+            ...(this.forProvider.parameters !== undefined ? { parameters: this.forProvider.parameters } : {}),
+            context: this.context(),
+            ...(this.forProvider.organizationGuid
+              ? { organizationGuid: this.forProvider.organizationGuid }
+              : {}),
+            ...(this.forProvider.spaceGuid ? { spaceGuid: this.forProvider.spaceGuid } : {}),
+          },
+          { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+        ),
+      () => this.ctx.gate.failed(this.key),
+    );
+    if (result.dashboardUrl) this.atProvider.dashboardUrl = result.dashboardUrl;
+    if (result.kind === 'async') {
+      this.status.pendingOperation = encodePendingOperation({
+        kind: 'provision',
+        ...(result.operation !== undefined ? { key: result.operation } : {}),
+      });
+      await this.commit(instanceReadyState({ pending: 'provision' }));
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+    }
+    this.ctx.gate.succeeded(this.key);
+    this.atProvider.state = 'provisioned';
+    await this.commit(available());
+    // Observe soon: the broker's view (parameters, a9s state) replaces what was requested.
+    return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+  }
+
+  private async update(
+    client: OsbClient,
+    service: OsbService,
+    plan: OsbPlan,
+    id: string,
+    parameters: JsonObject | undefined,
+  ): Promise<ReconcileOutcome> {
+    const gated = this.gated();
+    if (gated) {
+      await this.commit(instanceReadyState({ state: this.atProvider.state }));
+      return gated;
+    }
+    const previousPlanId = this.atProvider.planId;
+    const result = await step(
+      'CannotUpdateExternalResource',
+      () =>
+        client.update(
+          id,
+          {
+            serviceId: service.id,
+            planId: plan.id,
+            ...(parameters !== undefined ? { parameters } : {}),
+            context: this.context(),
+            ...(previousPlanId ? { previousValues: { planId: previousPlanId, serviceId: service.id } } : {}),
+          },
+          { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+        ),
+      () => this.ctx.gate.failed(this.key),
+    );
+    // What was asked for becomes the recorded state until the broker reports otherwise.
+    this.atProvider.planId = plan.id;
+    this.atProvider.parameters = this.forProvider.parameters ?? {};
+    if (result.dashboardUrl) this.atProvider.dashboardUrl = result.dashboardUrl;
+    if (result.kind === 'async') {
+      this.status.pendingOperation = encodePendingOperation({
+        kind: 'update',
+        ...(result.operation !== undefined ? { key: result.operation } : {}),
+      });
+      await this.commit(instanceReadyState({ pending: 'update' }));
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+    }
+    this.ctx.gate.succeeded(this.key);
+    await this.commit(available());
+    return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+  }
+
+  private async delete(): Promise<ReconcileOutcome> {
+    if (!(this.obj.metadata.finalizers ?? []).length) return {};
+    if (this.obj.spec.deletionPolicy === 'Orphan') {
+      await releaseManaged(this.ctx.instances, this.obj, this.signal);
+      return {};
+    }
+    const blocking = bindingsOfInstance(this.obj, this.ctx.bindingInformer.list()).map(
+      (b) => b.metadata.name ?? '',
+    );
+    const blockedMessage = deletionBlockedByBindings(blocking);
+    if (blockedMessage) {
+      await this.commit(deleting(blockedMessage));
+      return { requeueAfterMs: this.ctx.timing.waitIntervalMs };
+    }
+    // Nothing was ever requested at a broker (the ids are recorded before the first provision).
+    if (!this.atProvider.serviceId || !this.atProvider.planId) {
+      await releaseManaged(this.ctx.instances, this.obj, this.signal);
+      return {};
+    }
+    const id = instanceIdOf(this.obj);
+    const { client } = await step('CannotConnectToProvider', () =>
+      this.ctx.osbClientFor(this.obj.spec.providerConfigRef?.name ?? '', this.signal),
+    );
+    const pending = this.pendingOperation();
+    if (pending) {
+      const outcome = await this.pollPending(client, pending, id);
+      if (outcome) return outcome;
+    }
+    const gated = this.gated();
+    if (gated) return gated;
+    const serviceId = this.atProvider.serviceId;
+    const planId = this.atProvider.planId;
+    await this.commit(deleting('Deprovisioning the instance at the broker.'));
+    let result;
+    try {
+      result = await client.deprovision(
+        id,
+        { serviceId, planId },
+        { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+      );
+    } catch (err) {
+      if (err instanceof OsbError && (err.isInstanceNotFound() || err.isGone())) {
+        result = { kind: 'sync' as const, gone: true };
+      } else {
+        throw new ReconcileStepError('CannotDeleteExternalResource', err, this.ctx.gate.failed(this.key));
+      }
+    }
+    if (result.kind === 'async') {
+      this.status.pendingOperation = encodePendingOperation({
+        kind: 'deprovision',
+        ...(result.operation !== undefined ? { key: result.operation } : {}),
+      });
+      await this.commit(instanceReadyState({ pending: 'deprovision' }));
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+    }
+    this.ctx.gate.succeeded(this.key);
+    this.atProvider.state = 'deleted';
+    await this.commit(deleting('The instance has been deprovisioned.'));
+    await releaseManaged(this.ctx.instances, this.obj, this.signal);
+    return {};
+  }
+}
+
+/** The reconciler of ServiceInstance managed resources (keys are resource names). */
+export function serviceInstanceReconciler(ctx: ProviderContext): Reconciler {
+  return async (key, { signal, logger }) => {
+    const obj = await ctx.instances.tryGet(key, { signal });
+    if (!obj) return;
+    const run = new InstanceReconcile(ctx, obj, signal, logger);
+    try {
+      const outcome = await run.run();
+      ctx.failureBackoff.succeeded(`serviceinstance/${key}`);
+      return outcome;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return reportFailure(ctx, ctx.instances, run.obj, err, logger, signal, `serviceinstance/${key}`);
+    }
+  };
+}
