@@ -1,7 +1,9 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
+//   npm run bench -- data-services [--instances 50] [--bulk 500]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
 import {
   buildTime,
   clusterMemory,
@@ -18,12 +20,16 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '3' },
     count: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '16' },
+    instances: { type: 'string', default: '50' },
+    bulk: { type: 'string', default: '500' },
   },
 });
 
 const suite = positionals[0] ?? 'testbed';
-if (suite !== 'testbed') {
-  process.stderr.write(`unknown benchmark suite ${JSON.stringify(suite)}; available: testbed\n`);
+if (suite !== 'testbed' && suite !== 'data-services') {
+  process.stderr.write(
+    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services\n`,
+  );
   process.exit(2);
 }
 
@@ -34,11 +40,18 @@ const step = async (label: string, fn: () => Promise<Measurement | Measurement[]
   results.push(...(Array.isArray(r) ? r : [r]));
 };
 
-if (values.cold) await step('cold build (empty Go build cache)', () => buildTime(true));
-await step('warm build', () => buildTime(false));
-await step('time to /readyz', () => readyTimes(Number(values.runs)));
-await step('memory', () => clusterMemory(10_000));
-await step('informer throughput', () => informerThroughput(Number(values.count), Number(values.concurrency)));
+if (suite === 'testbed') {
+  if (values.cold) await step('cold build (empty Go build cache)', () => buildTime(true));
+  await step('warm build', () => buildTime(false));
+  await step('time to /readyz', () => readyTimes(Number(values.runs)));
+  await step('memory', () => clusterMemory(10_000));
+  await step('informer throughput', () =>
+    informerThroughput(Number(values.count), Number(values.concurrency)),
+  );
+} else {
+  await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
+  await step('reconcile after restart', () => reconcileAfterRestart(Number(values.bulk)));
+}
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(

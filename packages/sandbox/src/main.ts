@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// The local sandbox: a control-plane and an app cluster, the sandbox broker on
+// the local PostgreSQL (and MariaDB), the provider and the composition
+// controller, until Ctrl-C.
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger, KubeClient } from '@klutch/kube';
+import { findRepoRoot, startClusters, type TestCluster } from '@klutch/testenv';
+import { startDataServicesStack, type DataServicesStack } from './dataServicesStack.js';
+import { loadSandboxState } from './sandboxState.js';
+
+const HELP = `klutch sandbox: the whole control plane locally, on real Kubernetes API servers
+
+Options:
+  --dir DIR                  where cluster data, broker backups and credentials are kept (.cache/sandbox)
+  --postgres-admin-url URL   superuser connection for instances and the broker state
+                             (postgres://postgres@127.0.0.1:5432/postgres)
+  --mariadb-admin-url URL    MariaDB admin connection; MariaDB is offered only when reachable
+                             (mysql://root@127.0.0.1:3306); pass "" to leave MariaDB out
+  --broker-state-database N  database (on the PostgreSQL server above) for the broker's state
+                             (klutch_sandbox_broker)
+  --log-level LEVEL          info, debug, warn, ... (warn)
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dir: { type: 'string', default: '.cache/sandbox' },
+      'postgres-admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+      'mariadb-admin-url': { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
+      'broker-state-database': { type: 'string', default: 'klutch_sandbox_broker' },
+      'log-level': { type: 'string', default: 'warn' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const dir = resolve(values.dir);
+  const logger = createLogger({ name: 'sandbox', level: values['log-level'] });
+  const say = (m: string) => process.stderr.write(`[sandbox] ${m}\n`);
+  const state = loadSandboxState(dir);
+  const started = Date.now();
+  const stop = new AbortController();
+  let clusters: TestCluster[] = [];
+  let stack: DataServicesStack | undefined;
+  let client: KubeClient | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    stop.abort();
+    await stack?.stopped();
+    await client?.close();
+    await Promise.all(clusters.map((c) => c.stop()));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    say('starting the control-plane and app clusters');
+    clusters = await startClusters(
+      ['control-plane', 'app'].map((name) => ({ name, dir: join(dir, name), keepDir: true, fsync: true })),
+      { log: say },
+    );
+    const [controlPlane, app] = clusters as [TestCluster, TestCluster];
+    client = KubeClient.from({ file: controlPlane.kubeconfigPath }, { userAgent: 'klutch-sandbox' });
+    say('starting the broker, the provider and the composition controller');
+    const pgAdmin = new URL(values['postgres-admin-url']);
+    const stateDb = new URL(pgAdmin);
+    stateDb.pathname = `/${values['broker-state-database']}`;
+    stack = await startDataServicesStack({
+      client,
+      logger,
+      signal: stop.signal,
+      crdDir: join(findRepoRoot(), 'packages', 'api', 'crds'),
+      broker: {
+        stateDatabaseUrl: stateDb.toString(),
+        postgresAdminUrl: pgAdmin.toString(),
+        mariadbAdminUrl: values['mariadb-admin-url'] || undefined,
+        backupDir: join(dir, 'backups'),
+        username: state.brokerUsername,
+        password: state.brokerPassword,
+      },
+      provider: { healthAddress: '127.0.0.1:0' },
+      composition: { healthAddress: '127.0.0.1:0' },
+    });
+    const cp = controlPlane.kubeconfigPath;
+    process.stdout.write(
+      [
+        '',
+        `Klutch sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s. Data services offered: ${stack.services.join(', ')}.`,
+        '',
+        `control plane: ${controlPlane.server}`,
+        `  export KUBECONFIG=${cp}`,
+        `app cluster:   ${app.server}`,
+        `  kubeconfig ${app.kubeconfigPath}`,
+        '',
+        'Try it (in the control plane; binding app clusters comes with the binding engine):',
+        `  kubectl --kubeconfig ${cp} create namespace demo`,
+        `  kubectl --kubeconfig ${cp} apply -f examples/postgresql.yaml`,
+        `  kubectl --kubeconfig ${cp} -n demo get postgresqlinstances,servicebindings`,
+        `  kubectl --kubeconfig ${cp} -n demo get secret pg-demo-app-creds -o jsonpath='{.data.uri}' | base64 -d`,
+        `  kubectl --kubeconfig ${cp} apply -f examples/postgresql-backup.yaml   # then examples/postgresql-restore.yaml`,
+        '',
+        `broker: OSB ${stack.broker.osbUrl}, backup manager ${stack.broker.backupManagerUrl} (credentials in ${join(dir, 'sandbox.json')})`,
+        `provider health: ${stack.provider.healthUrl ?? '-'}/backend-health   composition health: ${stack.composition.healthUrl ?? '-'}/readyz`,
+        '',
+        'Press Ctrl-C to stop. Data is kept in the --dir directory for the next run.',
+        '',
+      ].join('\n'),
+    );
+    // The cluster processes are unref'd; this timer keeps the sandbox running.
+    setInterval(() => undefined, 1 << 30);
+  } catch (err) {
+    say(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+  }
+}
+
+void main();

@@ -1,0 +1,87 @@
+// The main job as a user runs it: start the sandbox, apply the example, get
+// working credentials, Ctrl-C.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { findRepoRoot } from '@klutch/testenv';
+
+const execFileAsync = promisify(execFile);
+const repoRoot = findRepoRoot();
+
+describe('the sandbox program', { timeout: 300_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'klutch-sandbox-test-'));
+  const stateDb = `klutch_sandbox_test_${randomBytes(4).toString('hex')}`;
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${stateDb} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('serves the README walk-through and stops on Ctrl-C', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'main.ts'),
+        '--dir',
+        dir,
+        '--broker-state-database',
+        stateDb,
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          const check = () => (out.includes('Press Ctrl-C to stop.') ? resolve() : setTimeout(check, 200));
+          check();
+        }),
+        exited.then((code) => {
+          throw new Error(`the sandbox exited with ${code}: ${err}`);
+        }),
+      ]);
+      assert.match(out, /Data services offered: .*postgresql/);
+      const kubeconfig = join(dir, 'control-plane', 'kubeconfig');
+      const kubectl = (...args: string[]) => execFileAsync('kubectl', ['--kubeconfig', kubeconfig, ...args]);
+      await kubectl('create', 'namespace', 'demo');
+      await kubectl('apply', '-f', join(repoRoot, 'examples', 'postgresql.yaml'));
+      await kubectl(
+        '-n',
+        'demo',
+        'wait',
+        '--for=condition=Ready',
+        'servicebinding/pg-demo-app',
+        '--timeout=120s',
+      );
+      const uri = Buffer.from(
+        (await kubectl('-n', 'demo', 'get', 'secret', 'pg-demo-app-creds', '-o', 'jsonpath={.data.uri}'))
+          .stdout,
+        'base64',
+      ).toString();
+      const db = new pg.Client({ connectionString: uri });
+      await db.connect();
+      assert.equal((await db.query<{ ok: number }>('SELECT 1 AS ok')).rows[0]?.ok, 1);
+      await db.end();
+      await kubectl('-n', 'demo', 'delete', 'servicebinding', 'pg-demo-app', '--timeout=120s');
+      await kubectl('-n', 'demo', 'delete', 'postgresqlinstance', 'pg-demo', '--timeout=120s');
+    } finally {
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+    }
+  });
+});
