@@ -1,0 +1,27 @@
+import { sleep } from '@klutch/kube';
+import type { Logger } from '@klutch/kube';
+import type { BackendClients } from './backendClients.js';
+import { ensureClusterRole } from './objectWrites.js';
+import { binderClusterRole } from './rbacRules.js';
+
+/**
+ * Applies the ClusterRole `klutch-binder` (what every konnector needs in its provider namespace),
+ * retrying every second until it succeeds or `signal` aborts, as the Go backend's bootstrap did.
+ */
+export async function bootstrapBinderClusterRole(
+  clients: BackendClients,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  for (;;) {
+    signal.throwIfAborted();
+    try {
+      await ensureClusterRole(clients.clusterRoles, binderClusterRole(), signal);
+      return;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      logger.warn({ err }, 'applying ClusterRole klutch-binder failed; retrying');
+      await sleep(1000, signal);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCommandLine } from './commandLine.js';
+
+describe('parseCommandLine', () => {
+  it('has the reference defaults', () => {
+    const p = parseCommandLine([]);
+    assert.equal(p.kind, 'run');
+    if (p.kind !== 'run') return;
+    assert.equal(p.options.namespacePrefix, 'cluster');
+    assert.equal(p.options.prettyName, 'Example Backend');
+    assert.equal(p.options.consumerScope, 'Namespaced');
+    assert.equal(p.options.clusterScopedIsolation, 'Prefixed');
+    assert.equal(p.options.healthAddress, '127.0.0.1:8090');
+    assert.equal(p.options.leaderElection, false);
+  });
+
+  it('normalizes scope and isolation case-insensitively', () => {
+    const p = parseCommandLine([
+      '--consumer-scope',
+      'cluster',
+      '--cluster-scoped-isolation=NONE',
+      '--namespace-prefix',
+      'tenant-',
+    ]);
+    assert.equal(p.kind, 'run');
+    if (p.kind !== 'run') return;
+    assert.equal(p.options.consumerScope, 'Cluster');
+    assert.equal(p.options.clusterScopedIsolation, 'None');
+    assert.equal(p.options.namespacePrefix, 'tenant');
+  });
+
+  it('rejects bad values with a message naming the flag', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--consumer-scope', 'global'], /--consumer-scope must be Namespaced or Cluster/],
+      [['--cluster-scoped-isolation', 'x'], /--cluster-scoped-isolation must be/],
+      [['--external-address', 'http://a'], /--external-address: .*https:\/\//],
+      [['--namespace-prefix', ''], /--namespace-prefix/],
+      [['--pretty-name', ' '], /--pretty-name must not be empty/],
+      [['--health-address', 'nope'], /--health-address/],
+      [['--log-level', 'loud'], /--log-level/],
+      [['--no-such-flag'], /Unknown option/],
+    ];
+    for (const [argv, re] of cases) {
+      const p = parseCommandLine(argv);
+      assert.equal(p.kind, 'error', argv.join(' '));
+      if (p.kind === 'error') assert.match(p.message, re);
+    }
+  });
+});

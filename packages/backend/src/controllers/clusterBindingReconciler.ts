@@ -1,0 +1,65 @@
+import { setCondition, setSummary, splitObjectKey } from '@klutch/kube';
+import type { Informer, Reconciler } from '@klutch/kube';
+import type { BackendClients } from '../backendClients.js';
+import type { ClusterBindingObject, ExportObject, NamespaceObject } from '../backendObjects.js';
+import type { ConsumerScope } from '../backendSettings.js';
+import { heartbeatHealth } from '../heartbeatHealth.js';
+import type { HeartbeatSettings } from '../heartbeatHealth.js';
+import { consumerClusterRoleName } from '../names.js';
+import { deleteIfPresent, ensureClusterRole, ensureRoleBinding, patchStatus } from '../objectWrites.js';
+import {
+  consumerClusterRole,
+  consumerClusterRoleBinding,
+  providerNamespaceRoleBinding,
+} from '../rbacRules.js';
+
+export interface ClusterBindingReconcilerDeps {
+  clients: BackendClients;
+  clusterBindings: Informer<ClusterBindingObject>;
+  exports: Informer<ExportObject>;
+  namespaces: Informer<NamespaceObject>;
+  consumerScope: ConsumerScope;
+  heartbeat?: HeartbeatSettings;
+  /** Upper bound between two reconciles of one binding, so RBAC drift is repaired (default 10 min). */
+  resyncMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * ClusterBinding → per-consumer RBAC and the `Healthy` condition (reference 2.9 `clusterbinding`,
+ * with D4's fixes): the ClusterRoleBinding exists only for consumer scope Cluster and is removed
+ * otherwise, and a timer brings the binding back when its heartbeat would time out, so a silent
+ * konnector is noticed without any event.
+ */
+export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDeps): Reconciler {
+  const { clients } = deps;
+  const now = deps.now ?? (() => new Date());
+  const resyncMs = deps.resyncMs ?? 600_000;
+  return async (key, { signal }) => {
+    const cb = deps.clusterBindings.get(key);
+    if (!cb || cb.metadata.deletionTimestamp) return;
+    const { namespace } = splitObjectKey(key);
+    if (!namespace) return;
+    const ns = deps.namespaces.get(namespace) ?? (await clients.namespaces.tryGet(namespace, { signal }));
+    if (!ns?.metadata.uid || ns.metadata.deletionTimestamp) return;
+    const providerNs = { name: namespace, uid: ns.metadata.uid };
+
+    await ensureRoleBinding(clients.roleBindings, providerNamespaceRoleBinding(namespace), signal);
+    await ensureClusterRole(
+      clients.clusterRoles,
+      consumerClusterRole(providerNs, deps.exports.list(namespace)),
+      signal,
+    );
+    if (deps.consumerScope === 'Cluster') {
+      await ensureRoleBinding(clients.clusterRoleBindings, consumerClusterRoleBinding(providerNs), signal);
+    } else {
+      await deleteIfPresent(clients.clusterRoleBindings, consumerClusterRoleName(namespace), { signal });
+    }
+
+    const t = now();
+    const health = heartbeatHealth(cb.status, t, deps.heartbeat);
+    const conditions = setSummary(setCondition(cb.status?.conditions, health.condition, t), t);
+    await patchStatus(clients.clusterBindings, cb, { ...cb.status, conditions }, signal);
+    return { requeueAfterMs: Math.min(health.recheckAfterMs ?? resyncMs, resyncMs) };
+  };
+}
