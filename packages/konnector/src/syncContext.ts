@@ -1,0 +1,56 @@
+import { splitObjectKey } from '@klutch/kube';
+import type { Controller, Informer, KubeObject, ResourceClient } from '@klutch/kube';
+import { beheadClusterName, prependClusterName } from './konnectorNames.js';
+import type { ServiceNamespaceObject } from './konnectorObjects.js';
+import type { CopyTarget } from './objectCopies.js';
+import type { UpstreamInformers } from './upstreamInformers.js';
+
+/** Consumer namespace <-> service namespace, from the provider's APIServiceNamespaces. */
+export interface NamespaceMapping {
+  serviceNamespace(consumerNamespace: string): ServiceNamespaceObject | undefined;
+  consumerNamespaceOf(serviceNamespace: string): string | undefined;
+}
+
+/** Everything the per-export reconcilers share. */
+export interface SyncContext {
+  exportName: string;
+  providerNamespace: string;
+  /** Set for cluster-scoped resources (Prefixed isolation). */
+  providerNamespaceUid?: string;
+  clusterScoped: boolean;
+  /** Whether the synced version has a status subresource (status is then written via /status). */
+  statusSubresource: boolean;
+  downstream: ResourceClient;
+  upstream: ResourceClient;
+  downInformer: Informer;
+  upInformers: UpstreamInformers;
+  mapping: NamespaceMapping;
+  serviceNamespaces: ResourceClient<ServiceNamespaceObject>;
+  /** Filled in once the controllers exist; reconcilers poke each other through them. */
+  controllers: { spec?: Controller; upstream?: Controller };
+}
+
+/** The downstream key of an upstream object, or undefined when it is not this consumer's. */
+export function downstreamKeyOf(ctx: SyncContext, upstreamKey: string): string | undefined {
+  const { namespace, name } = splitObjectKey(upstreamKey);
+  if (ctx.clusterScoped) return beheadClusterName(ctx.providerNamespace, name);
+  if (!namespace) return undefined;
+  const consumerNs = ctx.mapping.consumerNamespaceOf(namespace);
+  return consumerNs ? `${consumerNs}/${name}` : undefined;
+}
+
+/** Where a downstream object lives upstream; undefined while its service namespace is not ready. */
+export function upstreamTargetOf(
+  ctx: SyncContext,
+  downstream: KubeObject | { metadata: { name?: string; namespace?: string } },
+): CopyTarget | undefined {
+  const name = downstream.metadata.name ?? '';
+  if (ctx.clusterScoped) return { name: prependClusterName(ctx.providerNamespace, name) };
+  const consumerNs = downstream.metadata.namespace ?? '';
+  const serviceNs = ctx.mapping.serviceNamespace(consumerNs)?.status?.namespace;
+  return serviceNs ? { name, namespace: serviceNs } : undefined;
+}
+
+export function keyOf(target: CopyTarget): string {
+  return target.namespace ? `${target.namespace}/${target.name}` : target.name;
+}

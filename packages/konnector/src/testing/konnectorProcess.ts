@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '@klutch/testenv';
+
+/** The konnector program as a child process, so a test can SIGKILL it. */
+export class KonnectorProcess {
+  private child: ChildProcess | undefined;
+
+  constructor(
+    private readonly opts: {
+      kubeconfigPath: string;
+      logFile: string;
+      identity: string;
+      heartbeatInterval?: string;
+    },
+  ) {}
+
+  start(): void {
+    const root = findRepoRoot();
+    const log = createWriteStream(this.opts.logFile, { flags: 'a' });
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        join(root, 'packages/konnector/src/main.ts'),
+        '--kubeconfig',
+        this.opts.kubeconfigPath,
+        '--lease-namespace',
+        'klutch-bind',
+        '--health-address',
+        '127.0.0.1:0',
+        '--heartbeat-interval',
+        this.opts.heartbeatInterval ?? '10s',
+        '--log-level',
+        process.env.KONNECTOR_TEST_LOG ?? 'info',
+      ],
+      // The same identity across restarts takes the Lease back at once instead of waiting 15 s.
+      { cwd: root, env: { ...process.env, POD_NAME: this.opts.identity }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.child = child;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGKILL: no cleanup, no lease release, in-flight requests cut off. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
