@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiServiceNamespaceAnnotation, clusterBindingName, klutchApiVersion } from '@klutch/api';
-import { getCondition, KubeClient, silentLogger } from '@klutch/kube';
+import { getCondition, isForbidden, KubeClient, ResourceClient, silentLogger } from '@klutch/kube';
 import { startCluster } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { startBackend } from './backend.js';
@@ -9,7 +9,7 @@ import type { BackendHandle, BackendOptions } from './backend.js';
 import { backendClients } from './backendClients.js';
 import type { BackendClients } from './backendClients.js';
 import { bindConsumer } from './bindConsumer.js';
-import { consumerClusterRoleName, sourceSpecHashAnnotation } from './names.js';
+import { consumerClusterRoleName, consumerClusterWideRoleName, sourceSpecHashAnnotation } from './names.js';
 import {
   applyJson,
   installKlutchCrds,
@@ -251,15 +251,23 @@ describe('backend controllers on a real API server', { timeout: 600_000 }, () =>
     await eventually(() => clients.roleBindings.get('klutch-binder', { namespace: `${ns}-apps` }));
     assert.equal(await clients.clusterRoleBindings.tryGet(consumerClusterRoleName(ns)), undefined);
 
+    assert.equal(await clients.clusterRoles.tryGet(consumerClusterWideRoleName(ns)), undefined);
+
     await restartBackend({ consumerScope: 'Cluster' });
     const crb = await eventually(() => clients.clusterRoleBindings.get(consumerClusterRoleName(ns)));
     assert.deepEqual(crb.subjects, [{ kind: 'ServiceAccount', name: 'klutch-binder', namespace: ns }]);
-    await eventually(async () =>
-      assert.equal(
-        await clients.roleBindings.tryGet('klutch-binder', { namespace: `${ns}-apps` }),
-        undefined,
-      ),
+    assert.equal(crb.roleRef.name, consumerClusterWideRoleName(ns));
+    // Cluster-wide: the exported resource only, never the claimed Secrets.
+    const wide = await clients.clusterRoles.get(consumerClusterWideRoleName(ns));
+    assert.deepEqual(
+      wide.rules?.map((r) => [r.apiGroups[0], r.resources[0]]),
+      [[testGroup, 'widgets']],
     );
+    assert.equal(wide.metadata.ownerReferences?.[0]?.kind, 'Namespace');
+    assert.equal(wide.metadata.ownerReferences?.[0]?.name, ns);
+    // The service namespace keeps its RoleBinding: it is how the claimed resources are granted.
+    const appsRb = await clients.roleBindings.get('klutch-binder', { namespace: `${ns}-apps` });
+    assert.equal(appsRb.roleRef.name, consumerClusterRoleName(ns));
     // Stable: several reconciles later it is still the same object (no delete/create flapping).
     await clients.exports.patch(`widgets.${testGroup}`, { metadata: { labels: { poke: '1' } } }, 'merge', {
       namespace: ns,
@@ -267,17 +275,99 @@ describe('backend controllers on a real API server', { timeout: 600_000 }, () =>
     await new Promise((r) => setTimeout(r, 1500));
     const crbLater = await clients.clusterRoleBindings.get(consumerClusterRoleName(ns));
     assert.equal(crbLater.metadata.uid, crb.metadata.uid);
+    const appsRbLater = await clients.roleBindings.get('klutch-binder', { namespace: `${ns}-apps` });
+    assert.equal(appsRbLater.metadata.uid, appsRb.metadata.uid);
 
     await restartBackend({ consumerScope: 'Namespaced' });
-    await eventually(async () =>
-      assert.equal(await clients.clusterRoleBindings.tryGet(consumerClusterRoleName(ns)), undefined),
-    );
-    await eventually(() => clients.roleBindings.get('klutch-binder', { namespace: `${ns}-apps` }));
+    await eventually(async () => {
+      assert.equal(await clients.clusterRoleBindings.tryGet(consumerClusterRoleName(ns)), undefined);
+      assert.equal(await clients.clusterRoles.tryGet(consumerClusterWideRoleName(ns)), undefined);
+    });
     await clients.exports.patch(`widgets.${testGroup}`, { metadata: { labels: { poke: '2' } } }, 'merge', {
       namespace: ns,
     });
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await clients.clusterRoleBindings.tryGet(consumerClusterRoleName(ns)), undefined);
+    assert.equal(await clients.clusterRoles.tryGet(consumerClusterWideRoleName(ns)), undefined);
+    assert.ok(await clients.clusterRoles.get(consumerClusterRoleName(ns)));
+    const appsRbAfter = await clients.roleBindings.get('klutch-binder', { namespace: `${ns}-apps` });
+    assert.equal(appsRbAfter.metadata.uid, appsRb.metadata.uid);
+  });
+
+  it('grants a cluster-scoped export cluster-wide with scope Namespaced, and removes the grant with the export', async () => {
+    await applyJson(cluster, widgetCrd('doohickeys', 'Doohickey', 'Cluster'));
+    await waitEstablished(cluster, `doohickeys.${testGroup}`);
+    await applyJson(cluster, widgetTemplate('doohickeys', false));
+    const bound = await bindConsumer({
+      client,
+      identity: `doohickeys-${run}#c1`,
+      requests: [
+        { group: testGroup, resource: 'widgets' },
+        { group: testGroup, resource: 'doohickeys' },
+      ],
+    });
+    const ns = bound.providerNamespace;
+    await eventually(() => clients.exports.get(`doohickeys.${testGroup}`, { namespace: ns }));
+    const crb = await eventually(async () => {
+      const b = await clients.clusterRoleBindings.get(consumerClusterRoleName(ns));
+      const r = await clients.clusterRoles.get(b.roleRef.name);
+      assert.deepEqual(
+        r.rules?.map((x) => [x.apiGroups[0], x.resources[0], x.verbs.length]),
+        [[testGroup, 'doohickeys', 7]],
+      );
+      return b;
+    });
+    assert.equal(crb.roleRef.name, consumerClusterWideRoleName(ns));
+    assert.deepEqual(crb.subjects, [{ kind: 'ServiceAccount', name: 'klutch-binder', namespace: ns }]);
+
+    const consumer = KubeClient.from({ text: bound.kubeconfig });
+    try {
+      const gvr = (resource: string, namespaced: boolean) => ({
+        group: testGroup,
+        version: 'v1',
+        resource,
+        namespaced,
+      });
+      const doohickeys = new ResourceClient(consumer, gvr('doohickeys', false));
+      const name = `${ns}-d1`;
+      await doohickeys.create({
+        apiVersion: `${testGroup}/v1`,
+        kind: 'Doohickey',
+        metadata: { name },
+        spec: { size: 's' },
+      });
+      const listed = await doohickeys.list();
+      assert.ok(listed.items.some((o) => o.metadata.name === name));
+      // The namespaced export is still not granted cluster-wide with scope Namespaced.
+      const widgets = new ResourceClient(consumer, gvr('widgets', true));
+      await assert.rejects(widgets.list(), (err: unknown) => isForbidden(err));
+      await assert.rejects(widgets.list({ namespace: 'default' }), (err: unknown) => isForbidden(err));
+
+      // The export goes away with its CRD: the cluster-wide grant goes with it, once and for good.
+      const del = await cluster.kubectl(['delete', 'crd', `doohickeys.${testGroup}`]);
+      assert.equal(del.code, 0, del.stderr);
+      await eventually(async () => {
+        assert.equal(await clients.exports.tryGet(`doohickeys.${testGroup}`, { namespace: ns }), undefined);
+        assert.equal(await clients.clusterRoleBindings.tryGet(consumerClusterRoleName(ns)), undefined);
+        assert.equal(await clients.clusterRoles.tryGet(consumerClusterWideRoleName(ns)), undefined);
+      });
+      await clients.exports.patch(`widgets.${testGroup}`, { metadata: { labels: { poke: '1' } } }, 'merge', {
+        namespace: ns,
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await clients.clusterRoleBindings.tryGet(consumerClusterRoleName(ns)), undefined);
+      assert.equal(await clients.clusterRoles.tryGet(consumerClusterWideRoleName(ns)), undefined);
+      const role = await clients.clusterRoles.get(consumerClusterRoleName(ns));
+      assert.deepEqual(
+        role.rules?.map((x) => [x.apiGroups[0], x.resources[0]]),
+        [
+          ['', 'secrets'],
+          [testGroup, 'widgets'],
+        ],
+      );
+    } finally {
+      await consumer.close();
+    }
   });
 
   it('computes Healthy from heartbeats: pending, healthy, timeout noticed by a timer, and clock drift', async () => {

@@ -160,7 +160,7 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
 
   const namespaceController = controller(
     'servicenamespace',
-    createServiceNamespaceReconciler({ clients, serviceNamespaces, namespaces, consumerScope }),
+    createServiceNamespaceReconciler({ clients, serviceNamespaces, namespaces }),
   );
   namespaceController.watch(serviceNamespaces);
   namespaceController.watch(namespaces, (ns) => serviceNamespaceKeyOf(ns));

@@ -29,9 +29,17 @@ function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-/** ClusterRole and ClusterRoleBinding of one consumer: its exported and claimed resources. */
+/**
+ * The consumer's ClusterRole with its exported and claimed resources (bound only in its service
+ * namespaces), and also the name of its ClusterRoleBinding (which binds the `-cluster` role).
+ */
 export function consumerClusterRoleName(providerNamespace: string): string {
   return `${binderName}-${providerNamespace}`;
+}
+
+/** The consumer's cluster-wide ClusterRole: exported resources only, never claimed ones. */
+export function consumerClusterWideRoleName(providerNamespace: string): string {
+  return capNamespaceName(`${binderName}-${providerNamespace}-cluster`);
 }
 
 /** `<resource>.<group>`, the name of export requests (and of exports, bindings and CRDs). */

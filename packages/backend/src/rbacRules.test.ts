@@ -4,20 +4,26 @@ import type { ExportObject } from './backendObjects.js';
 import {
   binderClusterRoleRules,
   consumerClusterRole,
-  consumerClusterRoleBinding,
   consumerClusterRoleRules,
+  consumerClusterWideGrant,
+  consumerClusterWideRules,
   serviceNamespaceRoleBinding,
 } from './rbacRules.js';
 
-function exportOf(group: string, plural: string, claims: Array<[string, string]> = []): ExportObject {
+function exportOf(
+  group: string,
+  plural: string,
+  claims: Array<[string, string]> = [],
+  scope: 'Namespaced' | 'Cluster' = 'Namespaced',
+): ExportObject {
   return {
     metadata: { name: `${plural}.${group}`, namespace: 'cluster-a' },
     spec: {
       group,
       names: { plural, kind: 'X' },
-      scope: 'Namespaced',
+      scope,
       versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: {} } }],
-      informerScope: 'Namespaced',
+      informerScope: scope,
       permissionClaims: claims.map(([g, r]) => ({ group: g, resource: r, version: 'v1' })),
     },
   };
@@ -47,14 +53,84 @@ describe('RBAC rules', () => {
     assert.deepEqual(role.metadata.ownerReferences, [
       { apiVersion: 'v1', kind: 'Namespace', name: 'cluster-a', uid: 'u1', controller: true },
     ]);
-    const crb = consumerClusterRoleBinding(ns);
-    assert.deepEqual(crb.subjects, [
+    const grant = consumerClusterWideGrant(ns, [exportOf('g', 'widgets')], 'Cluster');
+    assert.equal(grant?.role.metadata.name, 'klutch-binder-cluster-a-cluster');
+    assert.deepEqual(grant?.role.metadata.ownerReferences, role.metadata.ownerReferences);
+    assert.equal(grant?.binding.metadata.name, 'klutch-binder-cluster-a');
+    assert.deepEqual(grant?.binding.metadata.ownerReferences, role.metadata.ownerReferences);
+    assert.deepEqual(grant?.binding.subjects, [
       { kind: 'ServiceAccount', name: 'klutch-binder', namespace: 'cluster-a' },
     ]);
-    assert.equal(crb.roleRef.name, 'klutch-binder-cluster-a');
+    assert.deepEqual(grant?.binding.roleRef, {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'klutch-binder-cluster-a-cluster',
+    });
+    // A long provider namespace still gives a valid, stable name.
+    const longNs = { name: `cluster-${'x'.repeat(55)}`, uid: 'u2' };
+    const longName = consumerClusterWideGrant(longNs, [exportOf('g', 'widgets')], 'Cluster')?.role.metadata
+      .name;
+    assert.ok(longName && longName.length <= 63, longName);
+    assert.match(longName, /-[0-9a-f]{10}$/);
+    assert.equal(
+      consumerClusterWideGrant(longNs, [exportOf('g', 'gizmos')], 'Cluster')?.binding.roleRef.name,
+      longName,
+    );
     const rb = serviceNamespaceRoleBinding('cluster-a-default', 'cluster-a');
     assert.equal(rb.metadata.namespace, 'cluster-a-default');
     assert.equal(rb.roleRef.name, 'klutch-binder-cluster-a');
+  });
+
+  const mixed = [
+    exportOf('g', 'widgets', [['', 'secrets']]),
+    exportOf('g', 'gizmos', [['', 'configmaps']], 'Cluster'),
+    exportOf('g', 'sprockets', [['', 'secrets']], 'Cluster'),
+  ];
+  const resourcesOf = (rules: ReturnType<typeof consumerClusterWideRules>) =>
+    rules.map((r) => `${r.apiGroups.join(',')}/${r.resources.join(',')}`);
+
+  it('grants cluster-wide, for scope Cluster, every exported resource but never a claimed one', () => {
+    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed, 'Cluster')), [
+      'g/gizmos',
+      'g/sprockets',
+      'g/widgets',
+    ]);
+    assert.deepEqual(resourcesOf(consumerClusterWideRules([mixed[0]!], 'Cluster')), ['g/widgets']);
+    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed.slice(1), 'Cluster')), [
+      'g/gizmos',
+      'g/sprockets',
+    ]);
+    assert.equal(consumerClusterWideGrant({ name: 'c', uid: 'u' }, [], 'Cluster'), undefined);
+  });
+
+  it('grants cluster-wide, for scope Namespaced, only the cluster-scoped exported resources', () => {
+    assert.deepEqual(consumerClusterWideRules([mixed[0]!], 'Namespaced'), []);
+    assert.equal(consumerClusterWideGrant({ name: 'c', uid: 'u' }, [mixed[0]!], 'Namespaced'), undefined);
+    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed, 'Namespaced')), ['g/gizmos', 'g/sprockets']);
+    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed.slice(1), 'Namespaced')), [
+      'g/gizmos',
+      'g/sprockets',
+    ]);
+    const grant = consumerClusterWideGrant({ name: 'c', uid: 'u' }, mixed, 'Namespaced');
+    assert.deepEqual(resourcesOf(grant?.role.rules ?? []), ['g/gizmos', 'g/sprockets']);
+  });
+
+  it('grants in service namespaces every exported and claimed resource, whatever their scope', () => {
+    assert.deepEqual(resourcesOf(consumerClusterRoleRules(mixed)), [
+      '/configmaps',
+      '/secrets',
+      'g/gizmos',
+      'g/sprockets',
+      'g/widgets',
+    ]);
+  });
+
+  it('does not change the rules when only the order or duplicates of exports change', () => {
+    const reordered = [mixed[2]!, mixed[0]!, mixed[1]!, mixed[0]!];
+    for (const scope of ['Cluster', 'Namespaced'] as const) {
+      assert.deepEqual(consumerClusterWideRules(reordered, scope), consumerClusterWideRules(mixed, scope));
+    }
+    assert.deepEqual(consumerClusterRoleRules(reordered), consumerClusterRoleRules(mixed));
   });
 
   it('gives the konnector read access to its ClusterBinding and exports and write access to requests', () => {

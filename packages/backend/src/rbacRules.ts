@@ -7,7 +7,13 @@ import type {
   RoleBindingObject,
   Subject,
 } from './backendObjects.js';
-import { binderName, binderServiceAccountName, consumerClusterRoleName } from './names.js';
+import type { ConsumerScope } from './backendSettings.js';
+import {
+  binderName,
+  binderServiceAccountName,
+  consumerClusterRoleName,
+  consumerClusterWideRoleName,
+} from './names.js';
 
 const rbacApiGroup = 'rbac.authorization.k8s.io';
 const allVerbs = ['get', 'list', 'watch', 'update', 'patch', 'delete', 'create'];
@@ -42,21 +48,49 @@ export function binderClusterRole(): ClusterRoleObject {
   };
 }
 
-/**
- * The rules of `klutch-binder-<providerNs>`: every resource exported to this consumer and every
- * resource claimed by those exports, with full access. Unlike the reference, duplicates are merged
- * and the order is fixed, so the object only changes when the set of resources changes.
- */
-export function consumerClusterRoleRules(exports: readonly ExportObject[]): PolicyRule[] {
+type GroupResource = readonly [group: string, resource: string];
+
+/** Full-access rules for a set of resources, deduplicated and in a fixed order. */
+function fullAccessRules(resources: Iterable<GroupResource>): PolicyRule[] {
   const pairs = new Set<string>();
-  for (const e of exports) {
-    pairs.add(JSON.stringify([e.spec.group, e.spec.names.plural]));
-    for (const c of e.spec.permissionClaims ?? []) pairs.add(JSON.stringify([c.group ?? '', c.resource]));
-  }
+  for (const r of resources) pairs.add(JSON.stringify(r));
   return [...pairs].sort().map((p) => {
     const [group, resource] = JSON.parse(p) as [string, string];
     return { apiGroups: [group], resources: [resource], verbs: [...allVerbs] };
   });
+}
+
+function exportedResource(e: ExportObject): GroupResource {
+  return [e.spec.group, e.spec.names.plural];
+}
+
+/**
+ * The rules of `klutch-binder-<providerNs>`: every resource exported to this consumer and every
+ * resource claimed by those exports, with full access. It is bound only in the consumer's service
+ * namespaces, so claimed resources such as Secrets never reach beyond them. Unlike the reference,
+ * duplicates are merged and the order is fixed, so the object only changes when the set changes.
+ */
+export function consumerClusterRoleRules(exports: readonly ExportObject[]): PolicyRule[] {
+  const resources: GroupResource[] = [];
+  for (const e of exports) {
+    resources.push(exportedResource(e));
+    for (const c of e.spec.permissionClaims ?? []) resources.push([c.group ?? '', c.resource]);
+  }
+  return fullAccessRules(resources);
+}
+
+/**
+ * The rules granted cluster-wide: with consumer scope Cluster every exported resource, with scope
+ * Namespaced only the cluster-scoped ones (a RoleBinding cannot grant those). Claimed resources are
+ * never granted cluster-wide: that would open every consumer's Secrets to every other consumer.
+ */
+export function consumerClusterWideRules(
+  exports: readonly ExportObject[],
+  scope: ConsumerScope,
+): PolicyRule[] {
+  return fullAccessRules(
+    exports.filter((e) => scope === 'Cluster' || e.spec.scope === 'Cluster').map(exportedResource),
+  );
 }
 
 export function binderSubject(providerNamespace: string): Subject {
@@ -82,18 +116,34 @@ export function consumerClusterRole(
   };
 }
 
-/** Only for consumer scope Cluster: the consumer's rules everywhere (reference 2.7, fixed per D4). */
-export function consumerClusterRoleBinding(providerNamespace: {
-  name: string;
-  uid: string;
-}): RoleBindingObject {
-  const name = consumerClusterRoleName(providerNamespace.name);
+/**
+ * The cluster-wide grant of one consumer: ClusterRole `klutch-binder-<providerNs>-cluster` and the
+ * ClusterRoleBinding `klutch-binder-<providerNs>` to it, or undefined when there is nothing to grant
+ * cluster-wide (then neither object should exist).
+ */
+export function consumerClusterWideGrant(
+  providerNamespace: { name: string; uid: string },
+  exports: readonly ExportObject[],
+  scope: ConsumerScope,
+): { role: ClusterRoleObject; binding: RoleBindingObject } | undefined {
+  const rules = consumerClusterWideRules(exports, scope);
+  if (rules.length === 0) return undefined;
+  const ownerReferences = [namespaceOwnerReference(providerNamespace)];
+  const roleName = consumerClusterWideRoleName(providerNamespace.name);
   return {
-    apiVersion: `${rbacApiGroup}/v1`,
-    kind: 'ClusterRoleBinding',
-    metadata: { name, ownerReferences: [namespaceOwnerReference(providerNamespace)] },
-    subjects: [binderSubject(providerNamespace.name)],
-    roleRef: { apiGroup: rbacApiGroup, kind: 'ClusterRole', name },
+    role: {
+      apiVersion: `${rbacApiGroup}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: roleName, ownerReferences },
+      rules,
+    },
+    binding: {
+      apiVersion: `${rbacApiGroup}/v1`,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: consumerClusterRoleName(providerNamespace.name), ownerReferences },
+      subjects: [binderSubject(providerNamespace.name)],
+      roleRef: { apiGroup: rbacApiGroup, kind: 'ClusterRole', name: roleName },
+    },
   };
 }
 
@@ -108,7 +158,10 @@ export function providerNamespaceRoleBinding(providerNamespace: string): RoleBin
   };
 }
 
-/** RoleBinding `klutch-binder` in a service namespace → the consumer's ClusterRole (scope Namespaced). */
+/**
+ * RoleBinding `klutch-binder` in a service namespace → the consumer's ClusterRole (exported and
+ * claimed resources), for both consumer scopes: it is the only grant of the claimed resources.
+ */
 export function serviceNamespaceRoleBinding(
   serviceNamespace: string,
   providerNamespace: string,

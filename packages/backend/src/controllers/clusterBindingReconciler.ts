@@ -5,13 +5,9 @@ import type { ClusterBindingObject, ExportObject, NamespaceObject } from '../bac
 import type { ConsumerScope } from '../backendSettings.js';
 import { heartbeatHealth } from '../heartbeatHealth.js';
 import type { HeartbeatSettings } from '../heartbeatHealth.js';
-import { consumerClusterRoleName } from '../names.js';
+import { consumerClusterRoleName, consumerClusterWideRoleName } from '../names.js';
 import { deleteIfPresent, ensureClusterRole, ensureRoleBinding, patchStatus } from '../objectWrites.js';
-import {
-  consumerClusterRole,
-  consumerClusterRoleBinding,
-  providerNamespaceRoleBinding,
-} from '../rbacRules.js';
+import { consumerClusterRole, consumerClusterWideGrant, providerNamespaceRoleBinding } from '../rbacRules.js';
 
 export interface ClusterBindingReconcilerDeps {
   clients: BackendClients;
@@ -27,8 +23,10 @@ export interface ClusterBindingReconcilerDeps {
 
 /**
  * ClusterBinding → per-consumer RBAC and the `Healthy` condition (reference 2.9 `clusterbinding`,
- * with D4's fixes): the ClusterRoleBinding exists only for consumer scope Cluster and is removed
- * otherwise, and a timer brings the binding back when its heartbeat would time out, so a silent
+ * with D4's fixes): the ClusterRole of exported and claimed resources (bound per service namespace
+ * by the servicenamespace controller), and a cluster-wide grant of exported resources only, which
+ * exists while it has rules (scope Cluster: all exports; scope Namespaced: cluster-scoped exports)
+ * and is removed otherwise. A timer brings the binding back when its heartbeat would time out, so a silent
  * konnector is noticed without any event.
  */
 export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDeps): Reconciler {
@@ -45,15 +43,16 @@ export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDep
     const providerNs = { name: namespace, uid: ns.metadata.uid };
 
     await ensureRoleBinding(clients.roleBindings, providerNamespaceRoleBinding(namespace), signal);
-    await ensureClusterRole(
-      clients.clusterRoles,
-      consumerClusterRole(providerNs, deps.exports.list(namespace)),
-      signal,
-    );
-    if (deps.consumerScope === 'Cluster') {
-      await ensureRoleBinding(clients.clusterRoleBindings, consumerClusterRoleBinding(providerNs), signal);
+    const exports = deps.exports.list(namespace);
+    await ensureClusterRole(clients.clusterRoles, consumerClusterRole(providerNs, exports), signal);
+    const grant = consumerClusterWideGrant(providerNs, exports, deps.consumerScope);
+    if (grant) {
+      // Role before binding, so the binding never points at a missing role.
+      await ensureClusterRole(clients.clusterRoles, grant.role, signal);
+      await ensureRoleBinding(clients.clusterRoleBindings, grant.binding, signal);
     } else {
       await deleteIfPresent(clients.clusterRoleBindings, consumerClusterRoleName(namespace), { signal });
+      await deleteIfPresent(clients.clusterRoles, consumerClusterWideRoleName(namespace), { signal });
     }
 
     const t = now();

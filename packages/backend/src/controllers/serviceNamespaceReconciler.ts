@@ -3,8 +3,7 @@ import { isAlreadyExists, isNotFound, splitObjectKey } from '@klutch/kube';
 import type { Informer, Reconciler } from '@klutch/kube';
 import type { BackendClients } from '../backendClients.js';
 import type { NamespaceObject, ServiceNamespaceObject } from '../backendObjects.js';
-import type { ConsumerScope } from '../backendSettings.js';
-import { binderName, serviceNamespaceName, serviceNamespaceOwner } from '../names.js';
+import { serviceNamespaceName, serviceNamespaceOwner } from '../names.js';
 import { deleteIfPresent, ensureRoleBinding, patchStatus } from '../objectWrites.js';
 import { serviceNamespaceRoleBinding } from '../rbacRules.js';
 
@@ -12,7 +11,6 @@ export interface ServiceNamespaceReconcilerDeps {
   clients: BackendClients;
   serviceNamespaces: Informer<ServiceNamespaceObject>;
   namespaces: Informer<NamespaceObject>;
-  consumerScope: ConsumerScope;
 }
 
 /** The APIServiceNamespace key a service Namespace belongs to, from its annotation. */
@@ -22,8 +20,8 @@ export function serviceNamespaceKeyOf(ns: NamespaceObject): string | undefined {
 
 /**
  * APIServiceNamespace → service namespace (reference 2.9 `servicenamespace`): the Namespace
- * `<providerNs>-<consumerNs>` (capped at 63 characters), for scope Namespaced the RoleBinding that
- * lets the consumer use its exported and claimed resources there, and `status.namespace`.
+ * `<providerNs>-<consumerNs>` (capped at 63 characters), the RoleBinding that lets the consumer use
+ * its exported and claimed resources there (in both consumer scopes), and `status.namespace`.
  * Deleting the APIServiceNamespace deletes the service namespace and everything in it.
  */
 export function createServiceNamespaceReconciler(deps: ServiceNamespaceReconcilerDeps): Reconciler {
@@ -76,11 +74,8 @@ export function createServiceNamespaceReconciler(deps: ServiceNamespaceReconcile
       }
     }
 
-    if (deps.consumerScope === 'Namespaced') {
-      await ensureRoleBinding(clients.roleBindings, serviceNamespaceRoleBinding(target, providerNs), signal);
-    } else {
-      await deleteIfPresent(clients.roleBindings, binderName, { namespace: target, signal });
-    }
+    // In both consumer scopes: this is the only place where claimed resources are granted.
+    await ensureRoleBinding(clients.roleBindings, serviceNamespaceRoleBinding(target, providerNs), signal);
 
     if (sn.status?.namespace !== target) {
       try {
