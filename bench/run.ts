@@ -1,8 +1,10 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
 //   npm run bench -- data-services [--instances 50] [--bulk 500]
+//   npm run bench -- binding [--sizes 1000,10000] [--idle 50]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { bindingSync } from './bindingBenchmarks.js';
 import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
 import {
   buildTime,
@@ -22,13 +24,15 @@ const { values, positionals } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     instances: { type: 'string', default: '50' },
     bulk: { type: 'string', default: '500' },
+    sizes: { type: 'string', default: '1000,10000' },
+    idle: { type: 'string', default: '50' },
   },
 });
 
 const suite = positionals[0] ?? 'testbed';
-if (suite !== 'testbed' && suite !== 'data-services') {
+if (suite !== 'testbed' && suite !== 'data-services' && suite !== 'binding') {
   process.stderr.write(
-    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services\n`,
+    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding\n`,
   );
   process.exit(2);
 }
@@ -48,6 +52,8 @@ if (suite === 'testbed') {
   await step('informer throughput', () =>
     informerThroughput(Number(values.count), Number(values.concurrency)),
   );
+} else if (suite === 'binding') {
+  await step('binding sync', () => bindingSync(values.sizes.split(',').map(Number), Number(values.idle)));
 } else {
   await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
   await step('reconcile after restart', () => reconcileAfterRestart(Number(values.bulk)));

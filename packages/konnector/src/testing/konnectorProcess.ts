@@ -13,6 +13,8 @@ export class KonnectorProcess {
       logFile: string;
       identity: string;
       heartbeatInterval?: string;
+      /** Run the compiled program (dist/, as in production) instead of the TypeScript sources through tsx. */
+      compiled?: boolean;
     },
   ) {}
 
@@ -22,10 +24,9 @@ export class KonnectorProcess {
     const child = spawn(
       process.execPath,
       [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        join(root, 'packages/konnector/src/main.ts'),
+        ...(this.opts.compiled
+          ? [join(root, 'packages/konnector/dist/main.js')]
+          : ['--conditions=source', '--import', 'tsx', join(root, 'packages/konnector/src/main.ts')]),
         '--kubeconfig',
         this.opts.kubeconfigPath,
         '--lease-namespace',
@@ -43,6 +44,11 @@ export class KonnectorProcess {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;
+  }
+
+  /** PID of the running konnector (for resource measurements). */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
   }
 
   get running(): boolean {
