@@ -212,17 +212,20 @@ metadata: { name: pg-orders, namespace: team-a }
 spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { maxConnections: 77 } }
 `);
       await eventually('the new connection limit', async () => ((await limit()) === 77 ? true : undefined));
-      const fetched = await fetch(
-        `${stack.broker.osbUrl}/v2/service_instances/${await instanceIdOf('pg-orders')}`,
-        {
+      // The broker answers 422 to a fetch while its update operation still runs, so wait for its view.
+      // Plan ids are per service.
+      const bigPlanId = stack.broker.catalog.services
+        .find((s) => s.name === 'a9s-postgresql15')
+        ?.plans.find((p) => p.name === 'postgresql-single-big')?.id;
+      assert.ok(bigPlanId);
+      const instanceId = await instanceIdOf('pg-orders');
+      await eventually('the broker to report the new plan', async () => {
+        const fetched = await fetch(`${stack.broker.osbUrl}/v2/service_instances/${instanceId}`, {
           headers: brokerHeaders,
-        },
-      );
-      const body = (await fetched.json()) as { plan_id?: string };
-      const bigPlan = stack.broker.catalog.services
-        .flatMap((s) => s.plans)
-        .find((p) => p.name === 'postgresql-single-big' && body.plan_id === p.id);
-      assert.ok(bigPlan, 'the broker reports the new plan');
+        });
+        const body = (await fetched.json()) as { plan_id?: string };
+        return fetched.status === 200 && body.plan_id === bigPlanId ? true : undefined;
+      });
 
       await deleted('servicebindings', 'pg-orders-app');
       await assert.rejects(connect(), /password authentication failed|does not exist/);
