@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiServiceNamespaceAnnotation, clusterBindingName, klutchApiVersion } from '@klutch/api';
 import { getCondition, isForbidden, KubeClient, ResourceClient, silentLogger } from '@klutch/kube';
-import { startCluster } from '@klutch/testenv';
+import { eventually, startCluster } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { startBackend } from './backend.js';
 import type { BackendHandle, BackendOptions } from './backend.js';
@@ -18,7 +18,6 @@ import {
   widgetCrd,
   widgetTemplate,
 } from './testdata/controlPlane.js';
-import { eventually } from './testdata/eventually.js';
 
 const run = Math.random().toString(36).slice(2, 8);
 

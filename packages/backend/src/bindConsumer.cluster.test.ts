@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clusterBindingName, klutchApiVersion } from '@klutch/api';
 import { KubeClient, silentLogger } from '@klutch/kube';
-import { startCluster } from '@klutch/testenv';
+import { eventually, startCluster } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { startBackend } from './backend.js';
 import type { BackendHandle } from './backend.js';
@@ -26,7 +26,6 @@ import {
   widgetCrd,
   widgetTemplate,
 } from './testdata/controlPlane.js';
-import { eventually } from './testdata/eventually.js';
 
 const run = Math.random().toString(36).slice(2, 8);
 // The API server's shortest token lifetime is 10 minutes; renewing 9m50s early rotates every 10 s.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { klutchApiVersion } from '@klutch/api';
 import { KubeClient, silentLogger } from '@klutch/kube';
-import { startCluster } from '@klutch/testenv';
+import { eventually, startCluster } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { startBackend } from './backend.js';
 import type { BackendHandle } from './backend.js';
@@ -21,7 +21,6 @@ import {
   widgetCrd,
   widgetTemplate,
 } from './testdata/controlPlane.js';
-import { eventually } from './testdata/eventually.js';
 
 const run = Math.random().toString(36).slice(2, 8);
 

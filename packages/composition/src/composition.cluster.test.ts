@@ -9,7 +9,7 @@ import { startComposition } from './startComposition.js';
 import type { CompositionHandle } from './startComposition.js';
 import { startControlPlane } from './testdata/controlPlane.js';
 import type { ControlPlane } from './testdata/controlPlane.js';
-import { eventually } from './testdata/eventually.js';
+import { eventually } from '@klutch/testenv';
 
 const finalizer = 'composition.klutch.anynines.com/finalizer';
 /** What the provider puts on managed resources; the tests play the provider. */

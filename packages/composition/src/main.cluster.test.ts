@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ResourceClient } from '@klutch/kube';
 import type { KubeObject } from '@klutch/kube';
-import { findRepoRoot } from '@klutch/testenv';
+import { eventually, findRepoRoot } from '@klutch/testenv';
 import { startControlPlane } from './testdata/controlPlane.js';
 import type { ControlPlane } from './testdata/controlPlane.js';
-import { eventually } from './testdata/eventually.js';
 
 interface Lease extends KubeObject {
   spec?: { holderIdentity?: string };

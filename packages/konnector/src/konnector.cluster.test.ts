@@ -5,7 +5,7 @@ import type { BackendHandle } from '@klutch/backend';
 import { KubeClient, ResourceClient } from '@klutch/kube';
 import type { KubeObject } from '@klutch/kube';
 import { parse, stringify } from 'yaml';
-import { startClusters } from '@klutch/testenv';
+import { eventually, startClusters } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { boundAnnotation, syncerFinalizer } from './konnectorNames.js';
 import type { KonnectorHandle } from './startKonnector.js';
@@ -20,7 +20,6 @@ import {
   testCrd,
   type BoundConsumer,
 } from './testing/bindingTestbed.js';
-import { eventually } from './testing/eventually.js';
 
 describe('konnector end to end (one control plane, two app clusters)', () => {
   let cp: TestCluster;

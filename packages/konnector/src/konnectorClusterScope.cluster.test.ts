@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BackendHandle, ConsumerScope } from '@klutch/backend';
 import { isForbidden, KubeClient, ResourceClient } from '@klutch/kube';
-import { startClusters } from '@klutch/testenv';
+import { eventually, startClusters } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { boundAnnotation, clusterNamespaceAnnotation, syncerFinalizer } from './konnectorNames.js';
 import type { KonnectorHandle } from './startKonnector.js';
@@ -17,7 +17,6 @@ import {
   waitForBindingReady,
   type BoundConsumer,
 } from './testing/bindingTestbed.js';
-import { eventually } from './testing/eventually.js';
 
 // A cluster-scoped API is watched cluster-wide on the provider whatever the consumer scope: the
 // backend grants cluster-scoped exports cluster-wide in both scopes. With consumer scope Cluster the

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BackendHandle } from '@klutch/backend';
 import { KubeClient, ResourceClient } from '@klutch/kube';
 import type { KubeObject } from '@klutch/kube';
-import { startClusters } from '@klutch/testenv';
+import { eventually, startClusters } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { boundAnnotation, syncerFinalizer } from './konnectorNames.js';
 import {
@@ -19,7 +19,6 @@ import {
   waitForBindingReady,
 } from './testing/bindingTestbed.js';
 import type { BoundConsumer } from './testing/bindingTestbed.js';
-import { eventually } from './testing/eventually.js';
 import { KonnectorProcess } from './testing/konnectorProcess.js';
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BackendHandle } from '@klutch/backend';
 import { KubeClient, microTime, ResourceClient } from '@klutch/kube';
 import type { KubeObject } from '@klutch/kube';
-import { startClusters } from '@klutch/testenv';
+import { eventually, startClusters } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import type { KonnectorHandle } from './startKonnector.js';
 import {
@@ -16,7 +16,6 @@ import {
   waitForBindingReady,
   type BoundConsumer,
 } from './testing/bindingTestbed.js';
-import { eventually } from './testing/eventually.js';
 
 /** Sum of a counter over all label sets, from the konnector's own metrics registry. */
 async function counter(k: KonnectorHandle, name: string): Promise<number> {

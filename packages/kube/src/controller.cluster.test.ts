@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type TestCluster } from '@klutch/testenv';
+import { eventually, startCluster, type TestCluster } from '@klutch/testenv';
 import { Controller } from './controller.js';
 import { Informer } from './informer.js';
 import { KubeClient } from './kubeClient.js';
@@ -11,7 +11,6 @@ import { createMergePatchWithPreconditions } from './mergePatch.js';
 import { RuntimeMetrics } from './metrics.js';
 import { startObservabilityServer } from './observabilityServer.js';
 import { ResourceClient } from './resourceClient.js';
-import { eventually } from './testdata/eventually.js';
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type TestCluster } from '@klutch/testenv';
+import { eventually, startCluster, type TestCluster } from '@klutch/testenv';
 import { KubeClient } from './kubeClient.js';
 import { LeaderElector, microTime, type Lease } from './leaderElection.js';
 import { silentLogger } from './logger.js';
 import { RuntimeMetrics } from './metrics.js';
 import { ResourceClient } from './resourceClient.js';
-import { eventually } from './testdata/eventually.js';
 
 const TIMING = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 };
 

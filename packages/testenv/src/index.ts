@@ -6,3 +6,4 @@ export { renderKubeconfig } from './kubeconfigFile.js';
 export type { KubeconfigInput } from './kubeconfigFile.js';
 export { freePort, freePorts } from './freePort.js';
 export { findRepoRoot } from './repoPaths.js';
+export { eventually } from './eventually.js';

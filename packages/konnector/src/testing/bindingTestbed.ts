@@ -5,7 +5,7 @@ import { startBackend } from '@klutch/backend';
 import type { BackendHandle, ConsumerScope } from '@klutch/backend';
 import { KubeClient, ResourceClient, silentLogger, createLogger } from '@klutch/kube';
 import type { KubeObject, Logger } from '@klutch/kube';
-import { findRepoRoot } from '@klutch/testenv';
+import { eventually, findRepoRoot } from '@klutch/testenv';
 import type { TestCluster } from '@klutch/testenv';
 import { installBindingCrd, startKonnector, type KonnectorHandle } from '../startKonnector.js';
 
@@ -235,7 +235,6 @@ export async function waitForBindingReady(
   name: string,
   namespace = 'klutch-bind',
 ): Promise<void> {
-  const { eventually } = await import('./eventually.js');
   await eventually(async () => {
     const r = await app.kubectl(['get', 'apiservicebinding', '-n', namespace, name, '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);

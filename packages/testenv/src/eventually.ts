@@ -1,4 +1,4 @@
-/** Polls `check` until it returns without throwing; at the deadline its last error is thrown. */
+/** Polls `check` until it returns without throwing, or rethrows its last error at the deadline. */
 export async function eventually<T>(
   check: () => T | Promise<T>,
   timeoutMs = 30_000,
