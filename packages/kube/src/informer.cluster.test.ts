@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type TestCluster } from '@klutch/testenv';
+import { eventually, startCluster, type TestCluster } from '@klutch/testenv';
 import { crdClient, waitForCrdEstablished } from './customResourceDefinitions.js';
 import { Informer } from './informer.js';
 import { KubeClient } from './kubeClient.js';
@@ -8,7 +8,6 @@ import type { KubeObject } from './kubeObject.js';
 import { silentLogger } from './logger.js';
 import { ResourceClient } from './resourceClient.js';
 import { EventRecorder } from './testdata/eventRecorder.js';
-import { eventually } from './testdata/eventually.js';
 import { widgetCrd } from './testdata/widgetCrd.js';
 
 interface Widget extends KubeObject {
@@ -92,6 +91,30 @@ describe('informer on a real API server', { timeout: 240_000 }, () => {
       assert.equal(informer.get('default/crud-a'), undefined);
     } finally {
       await informer.stop();
+    }
+  });
+
+  it('caches objects without managedFields unless asked to keep them', async () => {
+    await widgets.create(widget('mf', 1));
+    const lean = new Informer<Widget>({ resource: widgets, logger: silentLogger(), namespace: 'default' });
+    const full = new Informer<Widget>({
+      resource: widgets,
+      logger: silentLogger(),
+      namespace: 'default',
+      keepManagedFields: true,
+    });
+    lean.start();
+    full.start();
+    try {
+      await Promise.all([lean.waitForSync(), full.waitForSync()]);
+      assert.equal(lean.get('default/mf')?.metadata.managedFields, undefined);
+      assert.ok((full.get('default/mf')?.metadata.managedFields?.length ?? 0) > 0);
+      await widgets.patch('mf', { spec: { size: 2 } }, 'merge', { namespace: 'default' });
+      await eventually(() => assert.equal(lean.get('default/mf')?.spec?.size, 2));
+      assert.equal(lean.get('default/mf')?.metadata.managedFields, undefined);
+    } finally {
+      await Promise.all([lean.stop(), full.stop()]);
+      await widgets.delete('mf', { namespace: 'default' });
     }
   });
 

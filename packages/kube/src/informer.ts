@@ -31,6 +31,12 @@ export interface InformerOptions<T extends KubeObject> {
   /** A watch with no event and no bookmark for this long is considered dead (default 150 s). */
   watchIdleTimeoutMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * Keep `metadata.managedFields` in cached objects. Off by default: they are
+   * often the largest part of an object and controllers rarely read them from
+   * a cache (client-go strips them the same way).
+   */
+  keepManagedFields?: boolean;
 }
 
 /**
@@ -144,7 +150,15 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const h of this.handlers) if (h.onDelete) this.call(() => h.onDelete?.(obj));
   }
 
-  private upsert(obj: T): void {
+  /** What is cached and handed to handlers. */
+  private prepare(obj: T): T {
+    if (this.opts.keepManagedFields || obj.metadata.managedFields === undefined) return obj;
+    const { managedFields: _dropped, ...metadata } = obj.metadata;
+    return { ...obj, metadata };
+  }
+
+  private upsert(received: T): void {
+    const obj = this.prepare(received);
     const key = objectKey(obj);
     const old = this.cache.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
