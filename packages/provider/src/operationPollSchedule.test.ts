@@ -2,38 +2,67 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OperationPollSchedule } from './operationPollSchedule.js';
 
+/** Polls as a reconciler would: wait the returned delay, poll again. */
+function delays(s: OperationPollSchedule, clock: { t: number }, key: string, count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const d = s.next(key);
+    out.push(d);
+    clock.t += d;
+  }
+  return out;
+}
+
 describe('OperationPollSchedule', () => {
-  it('starts fast and doubles up to the maximum', () => {
-    const s = new OperationPollSchedule({ firstMs: 100, maxMs: 1000 });
-    assert.deepEqual(
-      Array.from({ length: 6 }, () => s.next('a')),
-      [100, 200, 400, 800, 1000, 1000],
-    );
-  });
-  it('honours Retry-After and keeps resources apart', () => {
-    const s = new OperationPollSchedule({ firstMs: 100, maxMs: 10_000 });
-    assert.equal(s.next('a', 3000), 3000);
-    assert.equal(s.next('b'), 100);
-    assert.equal(s.next('a'), 200);
-  });
-  it('starts over for a key that was not polled for a while', () => {
-    let t = 0;
-    const s = new OperationPollSchedule({ firstMs: 100, maxMs: 1000 }, () => t);
-    s.next('a');
-    s.next('a');
-    t = 5000;
-    assert.equal(s.next('a'), 100);
-    t = 20_000;
-    s.prune();
-    t = 20_001;
-    assert.equal(s.next('a'), 100);
+  it('polls fast at first, then at a quarter of the operation age, up to the maximum', () => {
+    const clock = { t: 0 };
+    const s = new OperationPollSchedule({ firstMs: 50, maxMs: 1000 }, () => clock.t);
+    const d = delays(s, clock, 'a', 30);
+    assert.deepEqual(d.slice(0, 5), [50, 50, 50, 50, 50]);
+    assert.equal(d[5], 63); // 250 ms old
+    for (let i = 1; i < d.length; i++) assert.ok(d[i]! >= d[i - 1]!, 'never shrinks');
+    assert.equal(d.at(-1), 1000);
   });
 
-  it('starts over once the operation is done', () => {
-    const s = new OperationPollSchedule({ firstMs: 100, maxMs: 10_000 });
-    s.next('a');
-    s.next('a');
+  it('notices a finished operation within about a quarter of its duration', () => {
+    for (const durationMs of [120, 350, 900, 4000, 20_000]) {
+      const clock = { t: 0 };
+      const s = new OperationPollSchedule({ firstMs: 50, maxMs: 10_000 }, () => clock.t);
+      while (clock.t < durationMs) clock.t += s.next('op');
+      const late = clock.t - durationMs;
+      assert.ok(late <= Math.max(50, durationMs / 4 + 1), `${durationMs} ms operation noticed ${late} ms late`);
+    }
+  });
+
+  it('needs few polls for a long operation', () => {
+    const clock = { t: 0 };
+    const s = new OperationPollSchedule({ firstMs: 50, maxMs: 10_000 }, () => clock.t);
+    let polls = 0;
+    while (clock.t < 60_000) {
+      clock.t += s.next('long');
+      polls++;
+    }
+    assert.ok(polls < 40, `${polls} polls for one minute`);
+  });
+
+  it('honours Retry-After and keeps resources apart', () => {
+    const clock = { t: 0 };
+    const s = new OperationPollSchedule({ firstMs: 50, maxMs: 10_000 }, () => clock.t);
+    assert.equal(s.next('a', 3000), 3000);
+    assert.equal(s.next('b'), 50);
+  });
+
+  it('starts over for a key not polled for a while, or once done', () => {
+    const clock = { t: 0 };
+    const s = new OperationPollSchedule({ firstMs: 50, maxMs: 1000 }, () => clock.t);
+    delays(s, clock, 'a', 20);
+    clock.t += 5000;
+    assert.equal(s.next('a'), 50);
+    delays(s, clock, 'a', 20);
     s.done('a');
-    assert.equal(s.next('a'), 100);
+    assert.equal(s.next('a'), 50);
+    clock.t += 20_000;
+    s.prune();
+    assert.equal(s.next('a'), 50);
   });
 });

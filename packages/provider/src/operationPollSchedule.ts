@@ -1,13 +1,14 @@
 /**
  * When to poll a running backend operation again. Without a Retry-After from
- * the backend, the first poll comes after `firstMs` and the interval doubles
- * up to `maxMs`: short operations are noticed within a fraction of their own
- * duration, long ones cost few requests. A Retry-After always wins (OSB asks
- * platforms to honour it). State is per resource and kept in memory only: after
- * a restart polling simply starts fast again.
+ * the backend, the next poll comes after a quarter of the time the operation
+ * has been running (at least `firstMs`, at most `maxMs`): a finished
+ * operation is noticed within about 25% of its own duration, while a long one
+ * costs only a few dozen requests (the interval grows by a quarter per poll).
+ * A Retry-After always wins (OSB asks platforms to honour it). State is per
+ * resource and in memory only: after a restart polling simply starts fast.
  */
 export class OperationPollSchedule {
-  private readonly polls = new Map<string, { n: number; at: number }>();
+  private readonly polls = new Map<string, { start: number; at: number }>();
 
   constructor(
     private readonly opts: { firstMs: number; maxMs: number },
@@ -20,10 +21,10 @@ export class OperationPollSchedule {
     if (this.polls.size > 1024) this.prune();
     const last = this.polls.get(key);
     // A key not polled for a while belongs to a new operation (done() may have been missed).
-    const n = last && now - last.at <= 2 * this.opts.maxMs ? last.n : 0;
-    this.polls.set(key, { n: n + 1, at: now });
+    const start = last && now - last.at <= 2 * this.opts.maxMs ? last.start : now;
+    this.polls.set(key, { start, at: now });
     if (retryAfterMs !== undefined) return retryAfterMs;
-    return Math.min(this.opts.maxMs, this.opts.firstMs * 2 ** n);
+    return Math.min(this.opts.maxMs, Math.max(this.opts.firstMs, Math.round((now - start) / 4)));
   }
 
   /** The operation for `key` finished (or was abandoned): the next one starts fast again. */

@@ -199,7 +199,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     },
     events: new EventRecorder({ client: kube, logger, component: componentName, instance: identity }),
     gate: new RetryGate(opts.retry),
-    operationPolls: new OperationPollSchedule({ firstMs: 100, maxMs: timing.operationPollIntervalMs }),
+    operationPolls: new OperationPollSchedule({ firstMs: 50, maxMs: timing.operationPollIntervalMs }),
     failureBackoff: new RetryGate({ initialMs: 200, maxMs: timing.pollIntervalMs }),
     platform,
     timing,
