@@ -190,6 +190,7 @@ export async function provisioningOverhead(count: number): Promise<Measurement[]
 
 /** Time for freshly started controllers to reconcile `count` existing instances (all Ready again, queues drained). */
 export async function reconcileAfterRestart(count: number): Promise<Measurement[]> {
+  if (count <= 0) return [];
   return withStack(async ({ client, restart }) => {
     const claims = new ResourceClient<Claim>(client, {
       group: 'anynines.com',
