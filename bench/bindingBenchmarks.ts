@@ -68,7 +68,11 @@ async function createAll(
  * as a separate process. Measures sync throughput against the API server's own
  * limit, idle latencies both ways, and the konnector's footprint.
  */
-export async function bindingSync(sizes: number[], idleSamples: number): Promise<Measurement[]> {
+export async function bindingSync(
+  sizes: number[],
+  idleSamples: number,
+  konnectorNodeOptions: string[] = [],
+): Promise<Measurement[]> {
   const [cp, app] = (await startClusters(['bench-cp', 'bench-app'])) as [TestCluster, TestCluster];
   const logDir = mkdtempSync(join(tmpdir(), 'klutch-bench-konnector-'));
   const konnector = new KonnectorProcess({
@@ -76,6 +80,7 @@ export async function bindingSync(sizes: number[], idleSamples: number): Promise
     logFile: join(logDir, 'konnector.log'),
     identity: 'bench',
     compiled: true,
+    nodeOptions: konnectorNodeOptions,
   });
   await prepareControlPlane(cp);
   const backend = await startTestBackend(cp);
@@ -220,7 +225,7 @@ export async function bindingSync(sizes: number[], idleSamples: number): Promise
           name: `konnector resident memory with ${keys.length + idleSamples + sizes.filter((s) => s < n).reduce((a, b) => a + b, 0)} synced objects`,
           value: stats.rssMiB,
           unit: 'MiB',
-          note: `CPU time used so far ${stats.cpuSeconds.toFixed(1)} s; target ≤ 250 MB at 10,000`,
+          note: `CPU time used so far ${stats.cpuSeconds.toFixed(1)} s; node options: ${konnectorNodeOptions.join(' ') || 'none'}; target ≤ 250 MB at 10,000`,
         });
       }
     }

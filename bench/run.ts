@@ -1,7 +1,7 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
 //   npm run bench -- data-services [--instances 50] [--bulk 500]
-//   npm run bench -- binding [--sizes 1000,10000] [--idle 50]
+//   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
@@ -26,6 +26,7 @@ const { values, positionals } = parseArgs({
     bulk: { type: 'string', default: '500' },
     sizes: { type: 'string', default: '1000,10000' },
     idle: { type: 'string', default: '50' },
+    'konnector-node-options': { type: 'string', default: '' },
   },
 });
 
@@ -53,7 +54,13 @@ if (suite === 'testbed') {
     informerThroughput(Number(values.count), Number(values.concurrency)),
   );
 } else if (suite === 'binding') {
-  await step('binding sync', () => bindingSync(values.sizes.split(',').map(Number), Number(values.idle)));
+  await step('binding sync', () =>
+    bindingSync(
+      values.sizes.split(',').map(Number),
+      Number(values.idle),
+      values['konnector-node-options'].split(' ').filter(Boolean),
+    ),
+  );
 } else {
   await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
   await step('reconcile after restart', () => reconcileAfterRestart(Number(values.bulk)));

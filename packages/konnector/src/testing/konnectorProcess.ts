@@ -15,6 +15,8 @@ export class KonnectorProcess {
       heartbeatInterval?: string;
       /** Run the compiled program (dist/, as in production) instead of the TypeScript sources through tsx. */
       compiled?: boolean;
+      /** Extra options for node itself, e.g. a heap limit as a container deployment would set. */
+      nodeOptions?: string[];
     },
   ) {}
 
@@ -24,6 +26,7 @@ export class KonnectorProcess {
     const child = spawn(
       process.execPath,
       [
+        ...(this.opts.nodeOptions ?? []),
         ...(this.opts.compiled
           ? [join(root, 'packages/konnector/dist/main.js')]
           : ['--conditions=source', '--import', 'tsx', join(root, 'packages/konnector/src/main.ts')]),
