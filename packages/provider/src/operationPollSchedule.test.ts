@@ -30,7 +30,10 @@ describe('OperationPollSchedule', () => {
       const s = new OperationPollSchedule({ firstMs: 50, maxMs: 10_000 }, () => clock.t);
       while (clock.t < durationMs) clock.t += s.next('op');
       const late = clock.t - durationMs;
-      assert.ok(late <= Math.max(50, durationMs / 4 + 1), `${durationMs} ms operation noticed ${late} ms late`);
+      assert.ok(
+        late <= Math.max(50, durationMs / 4 + 1),
+        `${durationMs} ms operation noticed ${late} ms late`,
+      );
     }
   });
 
