@@ -3,3 +3,5 @@ export { applyProviderConfigs, providerConfigObjects } from './providerConfigs.j
 export type { BackendEndpoint } from './providerConfigs.js';
 export { offeredServiceTypes, startDataServicesStack } from './dataServicesStack.js';
 export type { DataServicesStack, DataServicesStackOptions } from './dataServicesStack.js';
+export { bindAppCluster, clusterIdOf, dataServiceApis } from './appClusterBinding.js';
+export type { AppClusterBindingResult, ExportedApi } from './appClusterBinding.js';

@@ -4,8 +4,11 @@
 // controller, until Ctrl-C.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startBackend, type BackendHandle } from '@klutch/backend';
+import { startKonnector, type KonnectorHandle } from '@klutch/konnector';
 import { createLogger, KubeClient } from '@klutch/kube';
 import { findRepoRoot, startClusters, type TestCluster } from '@klutch/testenv';
+import { bindAppCluster, dataServiceApis } from './appClusterBinding.js';
 import { startDataServicesStack, type DataServicesStack } from './dataServicesStack.js';
 import { loadSandboxState } from './sandboxState.js';
 
@@ -46,13 +49,19 @@ async function main(): Promise<void> {
   let clusters: TestCluster[] = [];
   let stack: DataServicesStack | undefined;
   let client: KubeClient | undefined;
+  let appClient: KubeClient | undefined;
+  let backend: BackendHandle | undefined;
+  let konnector: KonnectorHandle | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('stopping');
     stop.abort();
+    await konnector?.stop();
+    await backend?.stop();
     await stack?.stopped();
+    await appClient?.close();
     await client?.close();
     await Promise.all(clusters.map((c) => c.stop()));
     process.exit(code);
@@ -88,23 +97,50 @@ async function main(): Promise<void> {
       provider: { healthAddress: '127.0.0.1:0' },
       composition: { healthAddress: '127.0.0.1:0' },
     });
+    say('starting the binding backend and the konnector, binding the app cluster');
+    backend = await startBackend({
+      client,
+      logger: logger.child({ component: 'backend' }),
+      prettyName: 'Klutch sandbox',
+    });
+    appClient = KubeClient.from({ file: app.kubeconfigPath }, { userAgent: 'klutch-sandbox' });
+    // The konnector installs the APIServiceBinding CRD the bindings below need.
+    konnector = await startKonnector({
+      client: appClient,
+      logger: logger.child({ component: 'konnector' }),
+      leaseNamespace: 'kube-system',
+      healthAddress: '127.0.0.1:0',
+    });
+    const bound = await bindAppCluster({
+      controlPlane: client,
+      app: appClient,
+      backend,
+      apis: dataServiceApis(stack.services),
+      user: 'sandbox-developer',
+      templateNamespace: 'klutch-system',
+      logger,
+      signal: stop.signal,
+    });
     const cp = controlPlane.kubeconfigPath;
+    const ap = app.kubeconfigPath;
     process.stdout.write(
       [
         '',
         `Klutch sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s. Data services offered: ${stack.services.join(', ')}.`,
         '',
-        `control plane: ${controlPlane.server}`,
-        `  export KUBECONFIG=${cp}`,
-        `app cluster:   ${app.server}`,
-        `  kubeconfig ${app.kubeconfigPath}`,
+        `control plane: ${controlPlane.server}   kubeconfig ${cp}`,
+        `app cluster:   ${app.server}   kubeconfig ${ap}`,
         '',
-        'Try it (in the control plane; binding app clusters comes with the binding engine):',
-        `  kubectl --kubeconfig ${cp} create namespace demo`,
-        `  kubectl --kubeconfig ${cp} apply -f examples/postgresql.yaml`,
-        `  kubectl --kubeconfig ${cp} -n demo get postgresqlinstances,servicebindings`,
-        `  kubectl --kubeconfig ${cp} -n demo get secret pg-demo-app-creds -o jsonpath='{.data.uri}' | base64 -d`,
-        `  kubectl --kubeconfig ${cp} apply -f examples/postgresql-backup.yaml   # then examples/postgresql-restore.yaml`,
+        `The app cluster is bound (provider namespace ${bound.providerNamespace} in the control plane): ${bound.bindings.join(', ')}.`,
+        '',
+        'Try it as an app developer, in the app cluster:',
+        `  export KUBECONFIG=${ap}`,
+        '  kubectl create namespace demo',
+        '  kubectl apply -f examples/postgresql.yaml',
+        '  kubectl -n demo get postgresqlinstances,servicebindings',
+        "  kubectl -n demo get secret pg-demo-app-creds -o jsonpath='{.data.uri}' | base64 -d",
+        '  kubectl apply -f examples/postgresql-backup.yaml   # then examples/postgresql-restore.yaml',
+        `The same objects also work directly in the control plane (kubeconfig ${cp}).`,
         '',
         `broker: OSB ${stack.broker.osbUrl}, backup manager ${stack.broker.backupManagerUrl} (credentials in ${join(dir, 'sandbox.json')})`,
         `provider health: ${stack.provider.healthUrl ?? '-'}/backend-health   composition health: ${stack.composition.healthUrl ?? '-'}/readyz`,

@@ -25,7 +25,7 @@ describe('the sandbox program', { timeout: 300_000 }, () => {
     await admin.end();
   });
 
-  it('serves the README walk-through and stops on Ctrl-C', async () => {
+  it('serves the README walk-through from the bound app cluster and stops on Ctrl-C', async () => {
     const child = spawn(
       process.execPath,
       [
@@ -56,8 +56,19 @@ describe('the sandbox program', { timeout: 300_000 }, () => {
         }),
       ]);
       assert.match(out, /Data services offered: .*postgresql/);
-      const kubeconfig = join(dir, 'control-plane', 'kubeconfig');
+      assert.match(out, /The app cluster is bound/);
+      // The developer works in the app cluster; the konnector carries everything to the control plane.
+      const kubeconfig = join(dir, 'app', 'kubeconfig');
       const kubectl = (...args: string[]) => execFileAsync('kubectl', ['--kubeconfig', kubeconfig, ...args]);
+      await kubectl(
+        '-n',
+        'klutch-bind',
+        'wait',
+        '--for=condition=Ready',
+        'apiservicebinding/postgresqlinstances.anynines.com',
+        'apiservicebinding/servicebindings.anynines.com',
+        '--timeout=120s',
+      );
       await kubectl('create', 'namespace', 'demo');
       await kubectl('apply', '-f', join(repoRoot, 'examples', 'postgresql.yaml'));
       await kubectl(
@@ -77,6 +88,17 @@ describe('the sandbox program', { timeout: 300_000 }, () => {
       await db.connect();
       assert.equal((await db.query<{ ok: number }>('SELECT 1 AS ok')).rows[0]?.ok, 1);
       await db.end();
+      // The instance lives in the consumer's service namespace of the control plane.
+      const upstream = await execFileAsync('kubectl', [
+        '--kubeconfig',
+        join(dir, 'control-plane', 'kubeconfig'),
+        'get',
+        'postgresqlinstances',
+        '-A',
+        '-o',
+        'jsonpath={.items[*].metadata.namespace}',
+      ]);
+      assert.match(upstream.stdout, /^cluster-[a-z0-9]+-demo$/);
       await kubectl('-n', 'demo', 'delete', 'servicebinding', 'pg-demo-app', '--timeout=120s');
       await kubectl('-n', 'demo', 'delete', 'postgresqlinstance', 'pg-demo', '--timeout=120s');
     } finally {
