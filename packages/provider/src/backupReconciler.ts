@@ -4,11 +4,12 @@ import { isBeingDeleted, isTrue, type Logger, type ReconcileOutcome, type Reconc
 import { backupObservation } from './backupManagerStates.js';
 import { claimOf, composedFor } from './claimReferences.js';
 import { UserFacingError } from './errorMessages.js';
-import { creating, READY, unavailable, withReady, withSynced, type ReadyState } from './managedConditions.js';
+import { creating, READY, unavailable } from './managedConditions.js';
 import { ensureManaged, releaseManaged, statusTime } from './managedMetadata.js';
 import type { BackupMr, BackupStatusT } from './managedResources.js';
 import { backupIdAnnotation, externalNameAnnotation, instanceTypeLabel } from './names.js';
-import { writeAnnotations, writeStatus } from './objectWrites.js';
+import { writeAnnotations } from './objectWrites.js';
+import { ManagedReconcile } from './managedReconcile.js';
 import type { ProviderContext } from './providerContext.js';
 import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
 
@@ -23,42 +24,9 @@ export function backupIdOf(obj: BackupMr): number | undefined {
   return Number.isInteger(fromAnnotation) && fromAnnotation > 0 ? fromAnnotation : undefined;
 }
 
-class BackupReconcile {
-  obj: BackupMr;
-  private status: BackupStatusT;
-
-  constructor(
-    private readonly ctx: ProviderContext,
-    obj: BackupMr,
-    private readonly signal: AbortSignal,
-    private readonly logger: Logger,
-  ) {
-    this.obj = obj;
-    this.status = structuredClone(obj.status ?? {});
-  }
-
-  private get key(): string {
-    return `backup/${this.obj.metadata.name ?? ''}`;
-  }
-
-  private get atProvider(): AtProvider {
-    return (this.status.atProvider ??= {});
-  }
-
-  private async commit(ready: ReadyState | undefined, syncedError?: string): Promise<void> {
-    const gen = this.obj.metadata.generation;
-    let conditions = this.status.conditions;
-    if (ready) conditions = withReady(conditions, ready, gen, this.ctx.now());
-    conditions = withSynced(
-      conditions,
-      syncedError === undefined ? {} : { error: syncedError },
-      gen,
-      this.ctx.now(),
-    );
-    this.status.conditions = conditions;
-    if (gen !== undefined) this.status.observedGeneration = gen;
-    this.obj = await writeStatus(this.ctx.backups, this.obj, this.status, this.signal);
-    this.status = structuredClone(this.obj.status ?? {});
+class BackupReconcile extends ManagedReconcile<BackupMr, BackupStatusT, AtProvider> {
+  constructor(ctx: ProviderContext, obj: BackupMr, signal: AbortSignal, logger: Logger) {
+    super(ctx, obj, signal, logger, 'backup', ctx.backups);
   }
 
   private async client() {

@@ -5,18 +5,12 @@ import { restorableBackup, restoreDeletionBlocked, restoreObservation } from './
 import { backupIdOf } from './backupReconciler.js';
 import { claimOf, composedFor } from './claimReferences.js';
 import { UserFacingError } from './errorMessages.js';
-import {
-  creating,
-  deleting,
-  unavailable,
-  withReady,
-  withSynced,
-  type ReadyState,
-} from './managedConditions.js';
+import { creating, deleting, unavailable } from './managedConditions.js';
 import { ensureManaged, releaseManaged, statusTime } from './managedMetadata.js';
 import type { BackupMr, RestoreMr, RestoreStatusT } from './managedResources.js';
 import { externalNameAnnotation, instanceTypeLabel, restoreIdAnnotation } from './names.js';
-import { writeAnnotations, writeStatus } from './objectWrites.js';
+import { writeAnnotations } from './objectWrites.js';
+import { ManagedReconcile } from './managedReconcile.js';
 import type { ProviderContext } from './providerContext.js';
 import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
 
@@ -45,42 +39,9 @@ export function findBackupOf(ctx: ProviderContext, obj: RestoreMr): BackupMr | u
   return matches[0];
 }
 
-class RestoreReconcile {
-  obj: RestoreMr;
-  private status: RestoreStatusT;
-
-  constructor(
-    private readonly ctx: ProviderContext,
-    obj: RestoreMr,
-    private readonly signal: AbortSignal,
-    private readonly logger: Logger,
-  ) {
-    this.obj = obj;
-    this.status = structuredClone(obj.status ?? {});
-  }
-
-  private get key(): string {
-    return `restore/${this.obj.metadata.name ?? ''}`;
-  }
-
-  private get atProvider(): AtProvider {
-    return (this.status.atProvider ??= {});
-  }
-
-  private async commit(ready: ReadyState | undefined, syncedError?: string): Promise<void> {
-    const gen = this.obj.metadata.generation;
-    let conditions = this.status.conditions;
-    if (ready) conditions = withReady(conditions, ready, gen, this.ctx.now());
-    conditions = withSynced(
-      conditions,
-      syncedError === undefined ? {} : { error: syncedError },
-      gen,
-      this.ctx.now(),
-    );
-    this.status.conditions = conditions;
-    if (gen !== undefined) this.status.observedGeneration = gen;
-    this.obj = await writeStatus(this.ctx.restores, this.obj, this.status, this.signal);
-    this.status = structuredClone(this.obj.status ?? {});
+class RestoreReconcile extends ManagedReconcile<RestoreMr, RestoreStatusT, AtProvider> {
+  constructor(ctx: ProviderContext, obj: RestoreMr, signal: AbortSignal, logger: Logger) {
+    super(ctx, obj, signal, logger, 'restore', ctx.restores);
   }
 
   private async client() {

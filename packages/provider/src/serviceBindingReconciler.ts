@@ -25,15 +25,7 @@ import {
 } from './connectionSecret.js';
 import { flattenCredentials } from './credentialFlattening.js';
 import { UserFacingError } from './errorMessages.js';
-import {
-  available,
-  creating,
-  deleting,
-  READY,
-  withReady,
-  withSynced,
-  type ReadyState,
-} from './managedConditions.js';
+import { available, creating, deleting, READY } from './managedConditions.js';
 import { ensureManaged, releaseManaged } from './managedMetadata.js';
 import type { ServiceBindingMr, ServiceBindingStatusT, ServiceInstanceMr } from './managedResources.js';
 import {
@@ -44,8 +36,9 @@ import {
   instanceTypeLabel,
   predecessorBindingAnnotation,
 } from './names.js';
-import { writeAnnotations, writeStatus } from './objectWrites.js';
+import { writeAnnotations } from './objectWrites.js';
 import { kubernetesContext, originatingIdentity } from './osbContext.js';
+import { ManagedReconcile } from './managedReconcile.js';
 import type { ProviderContext } from './providerContext.js';
 import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
 
@@ -92,22 +85,9 @@ function readyInstance(instance: ServiceInstanceMr | undefined, name: string): B
   return { instanceId: at.instanceId, serviceId: at.serviceId, planId: at.planId };
 }
 
-class BindingReconcile {
-  obj: ServiceBindingMr;
-  private status: ServiceBindingStatusT;
-
-  constructor(
-    private readonly ctx: ProviderContext,
-    obj: ServiceBindingMr,
-    private readonly signal: AbortSignal,
-    private readonly logger: Logger,
-  ) {
-    this.obj = obj;
-    this.status = structuredClone(obj.status ?? {});
-  }
-
-  private get key(): string {
-    return `servicebinding/${this.obj.metadata.name ?? ''}`;
+class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBindingStatusT, AtProvider> {
+  constructor(ctx: ProviderContext, obj: ServiceBindingMr, signal: AbortSignal, logger: Logger) {
+    super(ctx, obj, signal, logger, 'servicebinding', ctx.bindings);
   }
 
   private get uid(): string {
@@ -116,26 +96,6 @@ class BindingReconcile {
 
   private get bindingId(): string {
     return this.obj.metadata.annotations?.[externalNameAnnotation] || this.uid;
-  }
-
-  private get atProvider(): AtProvider {
-    return (this.status.atProvider ??= {});
-  }
-
-  private async commit(ready: ReadyState | undefined, syncedError?: string): Promise<void> {
-    const gen = this.obj.metadata.generation;
-    let conditions = this.status.conditions;
-    if (ready) conditions = withReady(conditions, ready, gen, this.ctx.now());
-    conditions = withSynced(
-      conditions,
-      syncedError === undefined ? {} : { error: syncedError },
-      gen,
-      this.ctx.now(),
-    );
-    this.status.conditions = conditions;
-    if (gen !== undefined) this.status.observedGeneration = gen;
-    this.obj = await writeStatus(this.ctx.bindings, this.obj, this.status, this.signal);
-    this.status = structuredClone(this.obj.status ?? {});
   }
 
   private async annotate(values: Record<string, string | null>): Promise<void> {

@@ -11,19 +11,10 @@ import { bindingsOfInstance, deletionBlockedByBindings } from './claimReferences
 import { instanceReadyState } from './instanceConditions.js';
 import { instanceDrift } from './instanceDrift.js';
 import { isJsonObject, type JsonObject } from './jsonValues.js';
-import {
-  available,
-  creating,
-  deleting,
-  unavailable,
-  withReady,
-  withSynced,
-  type ReadyState,
-} from './managedConditions.js';
+import { available, creating, deleting, unavailable } from './managedConditions.js';
 import { ensureManaged, releaseManaged, statusTime } from './managedMetadata.js';
 import type { ServiceInstanceMr, ServiceInstanceStatusT } from './managedResources.js';
 import { externalNameAnnotation } from './names.js';
-import { writeStatus } from './objectWrites.js';
 import { kubernetesContext, originatingIdentity } from './osbContext.js';
 import {
   encodePendingOperation,
@@ -31,6 +22,7 @@ import {
   type OperationKind,
   type PendingOperation,
 } from './pendingOperation.js';
+import { ManagedReconcile } from './managedReconcile.js';
 import type { ProviderContext } from './providerContext.js';
 import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
 
@@ -69,47 +61,13 @@ interface Observation {
  * depends on (the instance id before the first provision) and followed by the record of its
  * outcome (the pending operation), so that a crash at any point leads to the same next step.
  */
-class InstanceReconcile {
-  obj: ServiceInstanceMr;
-  private status: ServiceInstanceStatusT;
-
-  constructor(
-    private readonly ctx: ProviderContext,
-    obj: ServiceInstanceMr,
-    private readonly signal: AbortSignal,
-    private readonly logger: Logger,
-  ) {
-    this.obj = obj;
-    this.status = structuredClone(obj.status ?? {});
-  }
-
-  private get key(): string {
-    return `serviceinstance/${this.obj.metadata.name ?? ''}`;
+class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInstanceStatusT, AtProvider> {
+  constructor(ctx: ProviderContext, obj: ServiceInstanceMr, signal: AbortSignal, logger: Logger) {
+    super(ctx, obj, signal, logger, 'serviceinstance', ctx.instances);
   }
 
   private get forProvider() {
     return this.obj.spec.forProvider;
-  }
-
-  private get atProvider(): AtProvider {
-    return (this.status.atProvider ??= {});
-  }
-
-  /** Writes the accumulated status (only what changed) with fresh conditions. */
-  private async commit(ready: ReadyState | undefined, syncedError?: string): Promise<void> {
-    const gen = this.obj.metadata.generation;
-    let conditions = this.status.conditions;
-    if (ready) conditions = withReady(conditions, ready, gen, this.ctx.now());
-    conditions = withSynced(
-      conditions,
-      syncedError === undefined ? {} : { error: syncedError },
-      gen,
-      this.ctx.now(),
-    );
-    this.status.conditions = conditions;
-    if (gen !== undefined) this.status.observedGeneration = gen;
-    this.obj = await writeStatus(this.ctx.instances, this.obj, this.status, this.signal);
-    this.status = structuredClone(this.obj.status ?? {});
   }
 
   private identity() {
