@@ -55,6 +55,8 @@ export class KubeClient {
   private credentials: { headers: Record<string, string>; expires: number } | undefined;
   private credentialsPending: Promise<Record<string, string>> | undefined;
   private closed = false;
+  /** Requests dispatched and not yet answered; close() lets them finish instead of destroying them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(kc: KubeConfig, opts: KubeClientOptions = {}) {
     const cluster = kc.getCurrentCluster();
@@ -112,7 +114,15 @@ export class KubeClient {
     return this.credentialsPending;
   }
 
-  private async send(
+  private send(opts: RequestOptions, accept: string, bodyTimeout: number): Promise<Dispatcher.ResponseData> {
+    const p = this.dispatch(opts, accept, bodyTimeout);
+    this.inFlight.add(p);
+    const forget = () => this.inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  private async dispatch(
     opts: RequestOptions,
     accept: string,
     bodyTimeout: number,
@@ -189,8 +199,22 @@ export class KubeClient {
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops accepting requests, lets those already dispatched get their answer
+   * (for at most `graceMs`), then closes the connections. Destroying the pool
+   * under a pending request would reject it with ClientDestroyedError at a
+   * point where its caller may already have stopped listening.
+   */
+  async close(graceMs = 5000): Promise<void> {
     this.closed = true;
+    if (this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
     const d = this.dispatcher;
     this.dispatcher = undefined;
     await d?.destroy();
