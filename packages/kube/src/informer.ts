@@ -81,6 +81,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Resolves after the first complete list; rejects if `signal` aborts first. */
   waitForSync(signal?: AbortSignal): Promise<void> {
     if (this.synced) return Promise.resolve();
+    if (signal?.aborted) {
+      return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    }
     return new Promise((resolve, reject) => {
       const onAbort = () => reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -111,6 +114,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Starts the list-watch loop; it runs until stop() or until `signal` aborts. */
   start(signal?: AbortSignal): void {
     if (this.running) return;
+    // An abort listener never fires for a signal that is already aborted: an owner that is
+    // stopping must not start a loop nobody would ever stop.
+    if (signal?.aborted) return;
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -230,6 +236,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** Watches from the current resourceVersion until the server ends the watch or the relist deadline. */
   private async watchOnce(signal: AbortSignal, relistAt: number): Promise<void> {
+    if (signal.aborted) return;
     const watchAbort = new AbortController();
     const onAbort = () => watchAbort.abort();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -108,7 +108,9 @@ export class LeaderElector {
   private async lead(signal: AbortSignal): Promise<void> {
     const leadership = new AbortController();
     const onShutdown = () => leadership.abort(new Error('shutting down'));
-    signal.addEventListener('abort', onShutdown, { once: true });
+    // A shutdown may have arrived while the lease was being acquired; its abort event is past.
+    if (signal.aborted) onShutdown();
+    else signal.addEventListener('abort', onShutdown, { once: true });
     this.setLeading(true);
     this.log.info('became leader');
     const work = Promise.resolve()
