@@ -52,9 +52,7 @@ export function createSpecReconciler(ctx: SyncContext) {
     }
     const target = upstreamTargetOf(ctx, down);
     if (!target) return { requeueAfterMs: serviceNamespaceRetryMs };
-    // The provider-side cache, not a live read: a stale "missing" only costs an AlreadyExists and
-    // a requeue, while a live GET would add a third request to every object synced.
-    const up = ctx.upInformers.get(target.namespace ? `${target.namespace}/${target.name}` : target.name);
+    const up = await ctx.upstream.tryGet(target.name, { namespace: target.namespace, signal });
 
     if (!up) {
       if (isBeingDeleted(down)) {
