@@ -35,3 +35,38 @@ describe('KubeClient.close', () => {
     }
   });
 });
+
+describe('KubeClient response bodies', () => {
+  it('do not crash the process when their connection is destroyed while nobody reads them', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"type":"ADDED",'); // a body that never ends, like a watch
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    const client = new KubeClient(kc);
+    let uncaught: unknown;
+    const onUncaught = (err: unknown) => (uncaught = err);
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      // Start a watch and leave it unread, then close the client under it.
+      const events = client.watch({ path: '/api/v1/configmaps', query: { watch: 1 } });
+      const first = events.next();
+      await client.close(100);
+      await assert.rejects(first);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(uncaught, undefined);
+    } finally {
+      process.removeListener('uncaughtException', onUncaught);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

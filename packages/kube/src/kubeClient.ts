@@ -137,7 +137,7 @@ export class KubeClient {
     }
     const dispatcher = this.dispatcher;
     if (!dispatcher) throw new Error('client is closed');
-    return dispatcher.request({
+    const res = await dispatcher.request({
       origin: this.origin,
       path: this.basePath + opts.path + buildQuery(opts.query),
       method: opts.method,
@@ -147,6 +147,12 @@ export class KubeClient {
       headersTimeout: opts.timeoutMs ?? 30_000,
       bodyTimeout,
     });
+    // undici destroys a response body with an error when its connection goes away (e.g. the
+    // pool is closed). Whoever reads the body still gets that error (text() rejects, iteration
+    // throws); without a listener, a body nobody is reading at that moment would crash the
+    // process with an uncaught 'error' event instead.
+    res.body.on('error', ignoreBodyError);
+    return res;
   }
 
   /** One request; resolves to the parsed JSON body, throws KubeApiError on HTTP errors. */
@@ -219,6 +225,10 @@ export class KubeClient {
     this.dispatcher = undefined;
     await d?.destroy();
   }
+}
+
+function ignoreBodyError(): void {
+  // see dispatch(): errors reach the body's reader, if any
 }
 
 function parseStatus(text: string): ApiStatus | undefined {
