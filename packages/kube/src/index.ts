@@ -38,6 +38,8 @@ export { addFinalizer, hasFinalizer, isBeingDeleted, removeFinalizer } from './f
 export * from './conditions.js';
 export { Informer } from './informer.js';
 export type { InformerHandlers, InformerOptions } from './informer.js';
+export { MutationCache } from './mutationCache.js';
+export type { MutationCacheOptions } from './mutationCache.js';
 export { Workqueue } from './workqueue.js';
 export type { WorkqueueMetricsSink, WorkqueueOptions } from './workqueue.js';
 export * from './rateLimiter.js';
