@@ -1,5 +1,12 @@
 export { KubeConfig, loadKubeConfig } from './kubeConfig.js';
-export type { KubeConfigSource } from './kubeConfig.js';
+export type {
+  ConnectionOptions,
+  ExecConfig,
+  KubeConfigCluster,
+  KubeConfigContext,
+  KubeConfigSource,
+  KubeConfigUser,
+} from './kubeConfig.js';
 export { KubeClient } from './kubeClient.js';
 export type { KubeClientOptions, Query, RequestOptions, WatchEvent } from './kubeClient.js';
 export {

@@ -1,7 +1,11 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 import { KubeApiError, type ApiStatus } from './kubeApiError.js';
-import { loadKubeConfig, type KubeConfigSource } from './kubeConfig.js';
+import {
+  loadKubeConfig,
+  type ConnectionOptions,
+  type KubeConfig,
+  type KubeConfigSource,
+} from './kubeConfig.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -40,8 +44,8 @@ function buildQuery(q: Query | undefined): string {
 
 /**
  * A small HTTP client for one Kubernetes API server. TLS material and
- * credentials come from a kubeconfig (via @kubernetes/client-node, which
- * understands every auth method); requests go through an undici connection
+ * credentials come from a kubeconfig (certificates, tokens and token files,
+ * basic auth, exec credential plugins); requests go through an undici connection
  * pool, and watches are streamed line by line.
  */
 export class KubeClient {
@@ -79,15 +83,7 @@ export class KubeClient {
     if (this.credentials && this.credentials.expires > Date.now()) return this.credentials.headers;
     this.credentialsPending ??= (async () => {
       try {
-        const opts: {
-          headers?: Record<string, string>;
-          ca?: Buffer;
-          cert?: Buffer;
-          key?: Buffer;
-          rejectUnauthorized?: boolean;
-          servername?: string;
-          auth?: string;
-        } = {};
+        const opts: ConnectionOptions = {};
         await this.kubeConfig.applyToHTTPSOptions(opts);
         const headers: Record<string, string> = { ...(opts.headers ?? {}) };
         if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
