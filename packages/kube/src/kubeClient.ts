@@ -219,7 +219,17 @@ export class KubeClient {
     }
     const d = this.dispatcher;
     this.dispatcher = undefined;
-    await d?.destroy();
+    if (!d) return;
+    // A graceful close ends idle HTTP/2 sessions with GOAWAY. destroy() instead errors every
+    // stream of the session, and undici has paths where such a stream has no 'error' listener
+    // left, which crashes the process; it is only the fallback for requests still open.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      d.close().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) await d.destroy();
   }
 }
 
