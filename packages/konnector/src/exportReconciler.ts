@@ -1,5 +1,5 @@
 import { deepEqual } from '@klutch/kube';
-import type { Informer, ReconcileContext, ResourceClient } from '@klutch/kube';
+import type { Informer, ReconcileContext, ReconcileOutcome, ResourceClient } from '@klutch/kube';
 import { acceptedClaims } from './claimOwnership.js';
 import { computeExportStatus } from './exportConditions.js';
 import type { ExportSyncer } from './exportSyncer.js';
@@ -14,6 +14,9 @@ export interface ExportReconcilerDeps {
   /** The bindings of this connection with the given name. */
   bindingNamed: (name: string) => BindingObject | undefined;
   syncers: Map<string, { identity: string; syncer: ExportSyncer }>;
+  /** When each export's last syncer stopped because something changed (epoch ms). */
+  syncerStoppedAt: Map<string, number>;
+  now?: () => number;
   startSyncer: (exp: ExportObject, binding: BindingObject) => Promise<ExportSyncer>;
 }
 
@@ -21,15 +24,29 @@ function established(crd: CrdObject): boolean {
   return (crd.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
 }
 
-/** What makes a running syncer stale: a new export generation, another binding, other claims. */
-export function syncerIdentity(exp: ExportObject, binding: BindingObject): string {
+/**
+ * What makes a running syncer stale: a new export generation, another binding, other claims, or
+ * another app-cluster CRD spec. The CRD counts because an API server keeps serving watches that
+ * were opened before a schema change with the old schema, pruning the new fields from every
+ * object it sends; only fresh informers see them.
+ */
+export function syncerIdentity(exp: ExportObject, binding: BindingObject, crd: CrdObject): string {
   return JSON.stringify([
     exp.metadata.uid,
     exp.metadata.generation,
     binding.metadata.uid,
     acceptedClaims(binding.spec.permissionClaims),
+    crd.metadata.uid,
+    crd.metadata.generation,
   ]);
 }
+
+/**
+ * How long a restarted syncer waits after the change that stopped its predecessor. The API
+ * servers switch a CRD to its new schema when their own informers see the change; lists and
+ * watches made before that still prune the new fields.
+ */
+export const syncerRestartDelayMs = 1500;
 
 /**
  * Keyed by export name: runs the export's syncer while the export, the binding and the
@@ -37,25 +54,34 @@ export function syncerIdentity(exp: ExportObject, binding: BindingObject): strin
  * or the accepted claims change), and reports Connected/ConsumerInSync on the export.
  */
 export function createExportReconciler(d: ExportReconcilerDeps) {
-  return async (name: string, { signal, logger }: ReconcileContext): Promise<void> => {
+  const now = d.now ?? Date.now;
+  return async (name: string, { signal, logger }: ReconcileContext): Promise<ReconcileOutcome | void> => {
     const exp = d.exports.get(`${d.providerNamespace}/${name}`);
     const binding = d.bindingNamed(name);
     const crd = d.appCrds.get(name);
     const owned = crd !== undefined && binding !== undefined && crdOwnedByBinding(crd, binding);
     const runnable = exp && binding && crd && owned && established(crd) && syncVersion(exp) !== undefined;
     const running = d.syncers.get(name);
-    const identity = runnable ? syncerIdentity(exp, binding) : '';
+    const identity = runnable ? syncerIdentity(exp, binding, crd) : '';
     if (running && running.identity !== identity) {
       d.syncers.delete(name);
       await running.syncer.stop();
+      d.syncerStoppedAt.set(name, now());
       logger.info({ export: name }, 'stopped syncer');
     }
+    let outcome: ReconcileOutcome | undefined;
     if (runnable && !d.syncers.has(name)) {
-      const syncer = await d.startSyncer(exp, binding);
-      d.syncers.set(name, { identity, syncer });
-      logger.info({ export: name, generation: exp.metadata.generation }, 'started syncer');
+      const wait = (d.syncerStoppedAt.get(name) ?? -Infinity) + syncerRestartDelayMs - now();
+      if (wait > 0) {
+        outcome = { requeueAfterMs: wait };
+      } else {
+        d.syncerStoppedAt.delete(name);
+        const syncer = await d.startSyncer(exp, binding);
+        d.syncers.set(name, { identity, syncer });
+        logger.info({ export: name, generation: exp.metadata.generation }, 'started syncer');
+      }
     }
-    if (!exp) return;
+    if (!exp) return outcome;
     const schemaInSync =
       owned && binding !== undefined && !crdNeedsUpdate(crd, desiredCrd(crd, exp, binding));
     const status = computeExportStatus(exp, {
@@ -72,7 +98,8 @@ export function createExportReconciler(d: ExportReconcilerDeps) {
               schemaProblem: `CustomResourceDefinition ${name} is not installed on the consumer cluster yet.`,
             }),
     });
-    if (deepEqual(status, exp.status)) return;
-    await d.exportClient.update({ ...exp, status }, { subresource: 'status', signal });
+    if (!deepEqual(status, exp.status))
+      await d.exportClient.update({ ...exp, status }, { subresource: 'status', signal });
+    return outcome;
   };
 }

@@ -566,7 +566,8 @@ describe('konnector end to end (one control plane, two app clusters)', () => {
     });
   });
 
-  it('follows schema changes of the export: the app CRD is updated and syncing goes on for objects', async () => {
+  it('follows schema changes of the export: the app CRD is updated and a new field syncs up', async () => {
+    const before = await syncedNamespace('schema');
     const patch = await cp.kubectl([
       'patch',
       'crd',
@@ -592,21 +593,29 @@ describe('konnector end to end (one control plane, two app clusters)', () => {
       ]);
       assert.equal(r.stdout, 'string');
     }, 60_000);
-    // Syncing continues after the CRD update. (Carrying a newly added field upstream is not
-    // reliable yet: see the binding-engine issue; this test covers the CRD update only.)
+    // The app cluster's API server itself may prune the field for a moment after the CRD update;
+    // write until it keeps it, then the konnector must carry it up, for a new object and for one
+    // that existed before the change.
     const { ns, serviceNs } = await syncedNamespace('schema');
     await aWidgets.create({
       apiVersion: 'konnector.test/v1',
       kind: 'Widget',
       metadata: { name: 'after-schema-change', namespace: ns },
-      spec: { size: 'large' },
+      spec: { size: 'large', color: 'blue' },
     });
-    await eventually(async () =>
-      assert.equal(
-        (await cpWidgets.get('after-schema-change', { namespace: serviceNs })).spec?.['size' as never],
-        'large',
-      ),
-    );
+    const setColor = async (name: string, namespace: string) =>
+      eventually(async () => {
+        const down = await aWidgets.patch(name, { spec: { color: 'blue' } }, 'merge', { namespace });
+        assert.equal(down.spec?.['color' as never], 'blue');
+      });
+    await setColor('after-schema-change', ns);
+    await setColor('anchor', before.ns);
+    await eventually(async () => {
+      const created = await cpWidgets.get('after-schema-change', { namespace: serviceNs });
+      assert.deepEqual(created.spec, { size: 'large', color: 'blue' });
+      const updated = await cpWidgets.get('anchor', { namespace: before.serviceNs });
+      assert.deepEqual(updated.spec, { size: 's', color: 'blue' });
+    }, 30_000);
   });
 
   it('rotated provider credentials reach the app cluster and the konnector reconnects with them', async () => {

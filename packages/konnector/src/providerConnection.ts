@@ -152,6 +152,7 @@ export class ProviderConnection {
         appCrds: opts.app.crds,
         bindingNamed: (name) => this.bindings().find((b) => b.metadata.name === name),
         syncers: this.syncers,
+        syncerStoppedAt: new Map(),
         startSyncer: (exp, binding) => this.startSyncer(exp, binding),
       }),
     });
