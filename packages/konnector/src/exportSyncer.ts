@@ -1,5 +1,5 @@
 import type { AcceptablePermissionClaim } from '@klutch/api';
-import { Controller, Informer, objectKey, ResourceClient } from '@klutch/kube';
+import { Controller, Informer, MutationCache, objectKey, ResourceClient } from '@klutch/kube';
 import type { KubeClient, KubeObject, Logger, RuntimeMetrics } from '@klutch/kube';
 import { isClaimed } from './claimOwnership.js';
 import { createClaimReconciler } from './claimReconciler.js';
@@ -86,6 +86,7 @@ export class ExportSyncer {
       upstream,
       downInformer,
       upInformers,
+      upstreamWrites: new MutationCache(),
       mapping: opts.mapping,
       serviceNamespaces: serviceNamespacesClient(opts.providerClient),
       controllers: {},
@@ -114,6 +115,7 @@ export class ExportSyncer {
     // The upstream caches change at runtime, so they feed the queues through handlers.
     const onUpstream = (obj: KubeObject) => {
       const key = objectKey(obj);
+      ctx.upstreamWrites.observed(key, obj);
       up.enqueue(key);
       const downKey = downstreamKeyOf(ctx, key);
       if (downKey !== undefined) spec.enqueue(downKey);

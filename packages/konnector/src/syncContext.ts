@@ -1,5 +1,5 @@
 import { splitObjectKey } from '@klutch/kube';
-import type { Controller, Informer, KubeObject, ResourceClient } from '@klutch/kube';
+import type { Controller, Informer, KubeObject, MutationCache, ResourceClient } from '@klutch/kube';
 import { beheadClusterName, prependClusterName } from './konnectorNames.js';
 import type { ServiceNamespaceObject } from './konnectorObjects.js';
 import type { CopyTarget } from './objectCopies.js';
@@ -24,6 +24,8 @@ export interface SyncContext {
   upstream: ResourceClient;
   downInformer: Informer;
   upInformers: UpstreamInformers;
+  /** Upstream writes of the spec sync that the provider-side cache may not show yet. */
+  upstreamWrites: MutationCache;
   mapping: NamespaceMapping;
   serviceNamespaces: ResourceClient<ServiceNamespaceObject>;
   /** Filled in once the controllers exist; reconcilers poke each other through them. */

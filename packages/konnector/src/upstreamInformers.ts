@@ -75,6 +75,12 @@ export class UpstreamInformers<T extends KubeObject = KubeObject> {
     return this.informers.get(ns)?.get(key);
   }
 
+  /** Whether the informer that would hold `key` exists and has listed, so a miss means "absent". */
+  hasSyncedFor(key: string): boolean {
+    const ns = this.opts.clusterWide || !key.includes('/') ? '' : key.slice(0, key.indexOf('/'));
+    return this.informers.get(this.opts.clusterWide ? '' : ns)?.hasSynced() ?? false;
+  }
+
   list(): T[] {
     return [...this.informers.values()].flatMap((i) => i.list());
   }
