@@ -50,8 +50,8 @@ export const syncerRestartDelayMs = 1500;
 
 /**
  * Keyed by export name: runs the export's syncer while the export, the binding and the
- * binding-owned, Established app-cluster CRD all exist (restarting it when the export generation
- * or the accepted claims change), and reports Connected/ConsumerInSync on the export.
+ * binding-owned, Established app-cluster CRD all exist (restarting it, after a pause, when
+ * syncerIdentity changes), and reports Connected/ConsumerInSync on the export.
  */
 export function createExportReconciler(d: ExportReconcilerDeps) {
   const now = d.now ?? Date.now;

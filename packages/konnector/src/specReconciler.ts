@@ -16,9 +16,9 @@ const serviceNamespaceRetryMs = 1000;
 const pendingWriteRecheckMs = 30_000;
 
 /**
- * Spec sync, keyed by the downstream (app cluster) object: creates the upstream copy after
- * putting the syncer finalizer on the downstream object, keeps the upstream spec equal to the
- * downstream spec, and carries deletions upstream before letting the downstream object go.
+ * Spec sync, keyed by the downstream (app cluster) object: creates the upstream copy together
+ * with putting the syncer finalizer on the downstream object, keeps the upstream spec equal to
+ * the downstream spec, and carries deletions upstream before letting the downstream object go.
  */
 export function createSpecReconciler(ctx: SyncContext) {
   return async (key: string, { signal, logger }: ReconcileContext): Promise<ReconcileOutcome | void> => {
