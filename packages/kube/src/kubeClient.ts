@@ -1,3 +1,5 @@
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientHttp2Stream } from 'node:http2';
 import { Agent, type Dispatcher } from 'undici';
 import { KubeApiError, type ApiStatus } from './kubeApiError.js';
 import {
@@ -61,8 +63,11 @@ export class KubeClient {
   private closed = false;
   /** Requests dispatched and not yet answered; close() lets them finish instead of destroying them. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Bodies of running watches: close() ends them first, so the pool can close gracefully. */
+  private readonly openWatches = new Set<Dispatcher.ResponseData['body']>();
 
   constructor(kc: KubeConfig, opts: KubeClientOptions = {}) {
+    guardHttp2Streams();
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.kubeConfig = kc;
@@ -180,6 +185,7 @@ export class KubeClient {
       throw new KubeApiError('GET', opts.path, res.statusCode, parseStatus(text), text);
     }
     let buffered = '';
+    this.openWatches.add(res.body);
     try {
       for await (const chunk of res.body) {
         buffered += (chunk as Buffer).toString('utf8');
@@ -197,6 +203,7 @@ export class KubeClient {
         }
       }
     } finally {
+      this.openWatches.delete(res.body);
       res.body.destroy();
     }
   }
@@ -220,9 +227,11 @@ export class KubeClient {
     const d = this.dispatcher;
     this.dispatcher = undefined;
     if (!d) return;
-    // A graceful close ends idle HTTP/2 sessions with GOAWAY. destroy() instead errors every
-    // stream of the session, and undici has paths where such a stream has no 'error' listener
-    // left, which crashes the process; it is only the fallback for requests still open.
+    // Watches never finish by themselves: end them (their readers see the stream end), then close
+    // the pool gracefully, which ends idle HTTP/2 sessions with GOAWAY instead of erroring every
+    // stream as destroy() does. destroy() is only the fallback for requests still open.
+    for (const body of this.openWatches) body.destroy();
+    this.openWatches.clear();
     let timer: NodeJS.Timeout | undefined;
     const closed = await Promise.race([
       d.close().then(() => true),
@@ -235,6 +244,27 @@ export class KubeClient {
 
 function ignoreBodyError(): void {
   // see dispatch(): errors reach the body's reader, if any
+}
+
+let http2StreamsGuarded = false;
+
+/**
+ * undici (8.12) can leave an HTTP/2 stream without any 'error' listener when its session is torn
+ * down (its issue #5936 fixed some of the paths, not all); Node then raises the stream's error as
+ * an uncaught exception and the process dies. Every client HTTP/2 stream of the process gets a
+ * no-op listener as soon as it is created. Listeners are independent, so undici's own still see
+ * every error; only the crash is gone. Installed once, by the first client.
+ */
+export function guardHttp2Streams(): void {
+  if (http2StreamsGuarded) return;
+  http2StreamsGuarded = true;
+  subscribe('http2.client.stream.created', (message) => {
+    (message as { stream?: ClientHttp2Stream }).stream?.on('error', ignoreStreamError);
+  });
+}
+
+function ignoreStreamError(): void {
+  // see guardHttp2Streams()
 }
 
 function parseStatus(text: string): ApiStatus | undefined {
