@@ -17,18 +17,8 @@ describe('Informer.start', () => {
       res.end('{"metadata":{"resourceVersion":"1"},"items":[]}');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: 'c',
-          server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          skipTLSVerify: true,
-        },
-      ],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
+    const kc = KubeConfig.forServer(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+      token: 't',
     });
     const client = new KubeClient(kc);
     try {
@@ -55,13 +45,7 @@ describe('Informer.start', () => {
 
 describe('Informer.waitForSync', () => {
   it('rejects at once for a signal that is already aborted', async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: 'http://127.0.0.1:9', skipTLSVerify: true }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = KubeConfig.forServer('http://127.0.0.1:9');
     const client = new KubeClient(kc);
     const resource = new ResourceClient(client, {
       group: '',

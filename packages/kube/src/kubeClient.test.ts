@@ -6,6 +6,19 @@ import { describe, it } from 'node:test';
 import { KubeClient } from './kubeClient.js';
 import { KubeConfig } from './kubeConfig.js';
 
+/** Records uncaught exceptions until stop() (the test runner would otherwise fail the file). */
+function captureUncaught(): { readonly error: unknown; stop(): void } {
+  let error: unknown;
+  const listener = (err: unknown) => (error = err);
+  process.prependListener('uncaughtException', listener);
+  return {
+    get error() {
+      return error;
+    },
+    stop: () => process.removeListener('uncaughtException', listener),
+  };
+}
+
 describe('KubeClient.close', () => {
   it('lets a request in flight get its answer, then refuses new ones', async () => {
     const server = createServer((_req, res) => {
@@ -16,13 +29,7 @@ describe('KubeClient.close', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as AddressInfo).port;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 'not-a-secret' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = KubeConfig.forServer(`http://127.0.0.1:${port}`, { token: 'not-a-secret' });
     const client = new KubeClient(kc);
     try {
       const pending = client.request<{ status: string }>({ method: 'GET', path: '/version' });
@@ -45,17 +52,9 @@ describe('KubeClient response bodies', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as AddressInfo).port;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = KubeConfig.forServer(`http://127.0.0.1:${port}`, { token: 't' });
     const client = new KubeClient(kc);
-    let uncaught: unknown;
-    const onUncaught = (err: unknown) => (uncaught = err);
-    process.prependListener('uncaughtException', onUncaught);
+    const uncaught = captureUncaught();
     try {
       // Start a watch and leave it unread, then close the client under it.
       const events = client.watch({ path: '/api/v1/configmaps', query: { watch: 1 } });
@@ -67,9 +66,9 @@ describe('KubeClient response bodies', () => {
       await client.close(100);
       assert.equal(await ended, true);
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal(uncaught, undefined);
+      assert.equal(uncaught.error, undefined);
     } finally {
-      process.removeListener('uncaughtException', onUncaught);
+      uncaught.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
@@ -78,30 +77,22 @@ describe('KubeClient response bodies', () => {
 
 describe('HTTP/2 streams of the process', () => {
   it('never raise an error as uncaught once a client exists, whoever lost the listener', async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = KubeConfig.forServer('https://127.0.0.1:1');
     new KubeClient(kc); // installs the guard
     const server = createSecureServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const session = connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     session.on('error', () => undefined);
-    let uncaught: unknown;
-    const onUncaught = (err: unknown) => (uncaught = err);
-    process.prependListener('uncaughtException', onUncaught);
+    const uncaught = captureUncaught();
     try {
       const stream = session.request({ ':path': '/' });
       assert.equal(stream.listenerCount('error'), 1, 'the guard listens');
       // What undici sometimes ends up with: the stream destroyed with an error, no listener of its own.
       stream.destroy(new Error('session torn down'));
       await new Promise((r) => setTimeout(r, 50));
-      assert.equal(uncaught, undefined);
+      assert.equal(uncaught.error, undefined);
     } finally {
-      process.removeListener('uncaughtException', onUncaught);
+      uncaught.stop();
       session.destroy();
       await new Promise((r) => server.close(r));
     }

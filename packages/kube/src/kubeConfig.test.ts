@@ -179,6 +179,12 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
     assert.throws(() => new KubeConfig().loadFromCluster(sa), /not running in a cluster/);
   });
 
+  it('builds a one-context kubeconfig for a server in code', async () => {
+    const kc = KubeConfig.forServer('https://10.0.0.1:6443', { token: 'abc' });
+    assert.equal(kc.getCurrentCluster()?.server, 'https://10.0.0.1:6443');
+    assert.equal((await connection(kc)).headers?.authorization, 'Bearer abc');
+  });
+
   it('rejects what it cannot use with a sentence that says why', () => {
     assert.throws(() => loadKubeConfig({ text: 'clusters: [' }), /not valid YAML/);
     assert.throws(

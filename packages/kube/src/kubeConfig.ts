@@ -98,6 +98,18 @@ export class KubeConfig {
     this.currentContext = o.currentContext;
   }
 
+  /** A kubeconfig with one context for `server`, as code (tests, tools) builds one without a file. */
+  static forServer(server: string, user: Omit<KubeConfigUser, 'name'> = {}): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'default', server }],
+      users: [{ name: 'default', ...user }],
+      contexts: [{ name: 'default', cluster: 'default', user: 'default' }],
+      currentContext: 'default',
+    });
+    return kc;
+  }
+
   loadFromString(text: string, baseDir?: string): void {
     let doc: unknown;
     try {

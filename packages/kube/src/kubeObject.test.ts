@@ -25,13 +25,7 @@ describe('object keys and API versions', () => {
 });
 
 describe('ResourceClient paths', () => {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:6443' }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = KubeConfig.forServer('https://127.0.0.1:6443');
   const client = new KubeClient(kc);
   it('builds core, group, namespaced and cluster-scoped paths', () => {
     const cm = new ResourceClient(client, {
