@@ -70,20 +70,17 @@ export async function listInstances(
   return rows.map(toRecord);
 }
 
-export interface NewInstance {
-  id: string;
-  engine: EngineKind;
-  serviceId: string;
-  serviceName: string;
-  planId: string;
-  planName: string;
-  parameters: Record<string, unknown>;
-  context: Record<string, unknown>;
-  organizationGuid: string | null;
-  spaceGuid: string | null;
-  databaseName: string;
-  sealedBackupPassphrase: Buffer;
-}
+/** What a provision request fixes; state, flags and timestamps are the repository's. */
+export type NewInstance = Omit<
+  InstanceRecord,
+  | 'state'
+  | 'excludeFromAutoBackup'
+  | 'credentialsUpdatedByUser'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'provisionedAt'
+  | 'deletedAt'
+>;
 
 /** Creates the instance in state `provisioning`; an id whose instance was deleted starts afresh. */
 export async function insertInstance(db: Queryable, i: NewInstance): Promise<void> {
