@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isDnsLabel, logLevels } from '@klutch/kube';
 import {
   clusterScopedIsolations,
   consumerScopes,
@@ -55,9 +56,6 @@ Flags:
   -h, --help                        show this text
 `;
 
-const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Parses the program's flags; never exits, so it can be tested. */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   let values;
@@ -108,7 +106,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       `--log-level must be one of ${logLevels.join(', ')}, got ${JSON.stringify(values['log-level'])}`,
     );
   const leaseNamespace = values['lease-namespace'];
-  if (leaseNamespace.length > 63 || !dnsLabel.test(leaseNamespace))
+  if (!isDnsLabel(leaseNamespace))
     return fail(`--lease-namespace ${JSON.stringify(leaseNamespace)} is not a valid namespace name`);
   const address = values['health-address'];
   const colon = address.lastIndexOf(':');

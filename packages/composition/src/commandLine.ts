@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isDnsLabel, logLevels } from '@klutch/kube';
 import { defaultConnectionSecretNamespace } from './startComposition.js';
 
 export interface CompositionCommandLine {
@@ -32,11 +33,8 @@ Flags:
   -h, --help                           show this text
 `;
 
-const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 function namespaceProblem(flag: string, value: string): string | undefined {
-  return value.length <= 63 && dnsLabel.test(value)
+  return isDnsLabel(value)
     ? undefined
     : `${flag} ${JSON.stringify(value)} is not a valid namespace name (lower-case letters, digits and '-', at most 63 characters)`;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isDnsLabel, isDnsSubdomain, logLevels } from '@klutch/kube';
 import { parseGoDuration } from './goDuration.js';
 
 export interface KonnectorCommandLine {
@@ -34,10 +35,6 @@ Flags:
   -h, --help                     show this text
 `;
 
-const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** Parses the konnector's flags; never exits, so it can be tested. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ParsedCommandLine {
   let values;
@@ -70,10 +67,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       message: `--log-level must be one of ${logLevels.join(', ')}, got ${JSON.stringify(logLevel)}`,
     };
   const leaseName = values['lease-name'];
-  if (!dnsSubdomain.test(leaseName) || leaseName.length > 253)
+  if (!isDnsSubdomain(leaseName))
     return { kind: 'error', message: `--lease-name ${JSON.stringify(leaseName)} is not a valid object name` };
   const leaseNamespace = values['lease-namespace'] ?? env.POD_NAMESPACE ?? 'kube-system';
-  if (!dnsLabel.test(leaseNamespace) || leaseNamespace.length > 63)
+  if (!isDnsLabel(leaseNamespace))
     return {
       kind: 'error',
       message: `--lease-namespace ${JSON.stringify(leaseNamespace)} is not a valid namespace name`,

@@ -63,6 +63,7 @@ export type { Lease, LeaderElectionOptions } from './leaderElection.js';
 export { RuntimeMetrics } from './metrics.js';
 export type { ReconcileResult } from './metrics.js';
 export { createLogger, silentLogger } from './logger.js';
+export { isDnsLabel, isDnsSubdomain, logLevels } from './nameChecks.js';
 export type { Logger, LoggerConfig } from './logger.js';
 export { EventRecorder } from './eventRecorder.js';
 export type { CoreEvent, EventRecorderOptions, EventType } from './eventRecorder.js';

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { logLevels } from '@klutch/kube';
 import { parseDuration } from './durations.js';
 
 export interface ProviderCommandLine {
@@ -70,10 +71,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       `--max-reconcile-rate: expected a whole number from 1 to 1000, got ${JSON.stringify(values['max-reconcile-rate'])}`,
     );
   }
-  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-  if (!levels.includes(values['log-level'])) {
+  if (!logLevels.includes(values['log-level'])) {
     throw new Error(
-      `--log-level: expected one of ${levels.join(', ')}, got ${JSON.stringify(values['log-level'])}`,
+      `--log-level: expected one of ${logLevels.join(', ')}, got ${JSON.stringify(values['log-level'])}`,
     );
   }
   const kubeconfig = values.kubeconfig ?? (env.KUBECONFIG || undefined);
