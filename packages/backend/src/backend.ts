@@ -8,6 +8,7 @@ import {
   LeaderElector,
   RuntimeMetrics,
   objectKey,
+  cachesSynced,
   startObservabilityServer,
 } from '@klutch/kube';
 import type { KubeObject, Logger, ResourceClient } from '@klutch/kube';
@@ -209,7 +210,7 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
       address: opts.healthAddress,
       metrics,
       logger,
-      ready: () => (ready() ? { ready: true } : { ready: false, reason: 'informers not synced' }),
+      ready: () => cachesSynced(informers),
     });
   }
 

@@ -9,6 +9,7 @@ import {
   LeaderElector,
   ResourceClient,
   RuntimeMetrics,
+  cachesSynced,
   startObservabilityServer,
 } from '@klutch/kube';
 import type { KubeObject, Logger } from '@klutch/kube';
@@ -201,12 +202,7 @@ export async function startComposition(opts: CompositionOptions): Promise<Compos
       address: opts.healthAddress,
       metrics,
       logger,
-      ready: () => {
-        const waiting = informers.filter((i) => !i.hasSynced()).map((i) => i.name);
-        return waiting.length === 0
-          ? { ready: true }
-          : { ready: false, reason: `waiting for ${waiting.join(', ')}` };
-      },
+      ready: () => cachesSynced(informers),
     });
   }
 

@@ -69,7 +69,7 @@ export { EventRecorder } from './eventRecorder.js';
 export type { CoreEvent, EventRecorderOptions, EventType } from './eventRecorder.js';
 export { crdClient, waitForCrdEstablished } from './customResourceDefinitions.js';
 export type { CustomResourceDefinition } from './customResourceDefinitions.js';
-export { startObservabilityServer } from './observabilityServer.js';
+export { cachesSynced, startObservabilityServer } from './observabilityServer.js';
 export type { ObservabilityServerOptions } from './observabilityServer.js';
 export { Backoff, sleep } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { silentLogger } from './logger.js';
 import { RuntimeMetrics } from './metrics.js';
-import { startObservabilityServer } from './observabilityServer.js';
+import { cachesSynced, startObservabilityServer } from './observabilityServer.js';
 
 describe('observability server', () => {
   it('serves health, readiness with a reason, and Prometheus metrics', async () => {
@@ -45,5 +45,16 @@ describe('observability server', () => {
       }),
       /host:port/,
     );
+  });
+});
+
+describe('cachesSynced', () => {
+  it('names the caches that are still loading', () => {
+    const cache = (name: string, synced: boolean) => ({ name, hasSynced: () => synced });
+    assert.deepEqual(cachesSynced([cache('a', true), cache('b', false), cache('c', false)]), {
+      ready: false,
+      reason: 'caches not synced: b, c',
+    });
+    assert.deepEqual(cachesSynced([cache('a', true)]), { ready: true });
   });
 });

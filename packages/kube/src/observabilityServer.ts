@@ -14,6 +14,17 @@ export interface ObservabilityServerOptions {
   ready?: () => { ready: boolean; reason?: string };
 }
 
+/** Readiness of a component that serves from informer caches: ready once all have synced. */
+export function cachesSynced(informers: ReadonlyArray<{ name: string; hasSynced(): boolean }>): {
+  ready: boolean;
+  reason?: string;
+} {
+  const waiting = informers.filter((i) => !i.hasSynced()).map((i) => i.name);
+  return waiting.length === 0
+    ? { ready: true }
+    : { ready: false, reason: `caches not synced: ${waiting.join(', ')}` };
+}
+
 /** Serves /healthz, /readyz and /metrics for a long-running component. */
 export async function startObservabilityServer(
   opts: ObservabilityServerOptions,

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { BackupManagerClient, OsbClient } from '@klutch/broker-clients';
 import {
+  cachesSynced,
   EventRecorder,
   Controller,
   Informer,
@@ -280,12 +281,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
       address: opts.healthAddress,
       metrics,
       logger,
-      ready: () => {
-        const waiting = informers.filter((i) => !i.hasSynced()).map((i) => i.name);
-        return waiting.length === 0
-          ? { ready: true }
-          : { ready: false, reason: `caches not synced: ${waiting.join(', ')}` };
-      },
+      ready: () => cachesSynced(informers),
       backendHealth: () =>
         providerConfigInformer.hasSynced() ? backendHealth(providerConfigInformer.list()) : undefined,
     });
