@@ -56,25 +56,12 @@ export class ExportSyncer {
     const gvr = { group: exp.spec.group, version, resource: exp.spec.names.plural, namespaced };
     const logger = opts.logger.child({ export: exp.metadata.name });
     const signal = this.abort.signal;
-    const downstream = new ResourceClient(opts.appClient, gvr);
-    const upstream = new ResourceClient(opts.providerClient, gvr);
-    const downInformer = new Informer({
-      resource: downstream,
+    const { downstream, upstream, downInformer, upInformers } = this.caches(
+      gvr,
+      gvr.resource,
+      clusterWideProviderInformer(exp),
       logger,
-      metrics: opts.metrics,
-      name: `app:${gvr.resource}`,
-    });
-    const upInformers = new UpstreamInformers({
-      resource: upstream,
-      logger,
-      metrics: opts.metrics,
-      clusterWide: clusterWideProviderInformer(exp),
-      name: `provider:${gvr.resource}`,
-      signal,
-    });
-    this.informers.push(downInformer);
-    this.upstreamCaches.push(upInformers);
-    upInformers.setNamespaces(opts.serviceNamespaces());
+    );
     const served = exp.spec.versions.find((v) => v.name === version);
     const ctx: SyncContext = {
       exportName: exp.metadata.name ?? '',
@@ -141,26 +128,8 @@ export class ExportSyncer {
     };
     const name = `claim:${gvr.group || 'core'}/${gvr.resource}:${opts.export.metadata.name ?? ''}`;
     const logger = parent.child({ claim: `${gvr.resource}.${gvr.group}` });
-    const downstream = new ResourceClient(opts.appClient, gvr);
-    const upstream = new ResourceClient(opts.providerClient, gvr);
-    const downInformer = new Informer({
-      resource: downstream,
-      logger,
-      metrics: opts.metrics,
-      name: `app:${name}`,
-    });
     // Claimed objects only ever live in service namespaces, whatever the selector says.
-    const upInformers = new UpstreamInformers({
-      resource: upstream,
-      logger,
-      metrics: opts.metrics,
-      clusterWide: false,
-      name: `provider:${name}`,
-      signal,
-    });
-    upInformers.setNamespaces(opts.serviceNamespaces());
-    this.informers.push(downInformer);
-    this.upstreamCaches.push(upInformers);
+    const { downstream, upstream, downInformer, upInformers } = this.caches(gvr, name, false, logger);
     const controller = new Controller({
       name,
       reconcile: createClaimReconciler({ claim, downstream, upstream, mapping: opts.mapping }),
@@ -184,6 +153,36 @@ export class ExportSyncer {
       }),
     );
     this.claims.push({ controller, downInformer });
+  }
+
+  /** Clients and caches of one resource on both sides; stop() ends the caches. */
+  private caches(
+    gvr: { group: string; version: string; resource: string; namespaced: boolean },
+    name: string,
+    clusterWide: boolean,
+    logger: Logger,
+  ) {
+    const { opts } = this;
+    const downstream = new ResourceClient(opts.appClient, gvr);
+    const upstream = new ResourceClient(opts.providerClient, gvr);
+    const downInformer = new Informer({
+      resource: downstream,
+      logger,
+      metrics: opts.metrics,
+      name: `app:${name}`,
+    });
+    const upInformers = new UpstreamInformers({
+      resource: upstream,
+      logger,
+      metrics: opts.metrics,
+      clusterWide,
+      name: `provider:${name}`,
+      signal: this.abort.signal,
+    });
+    upInformers.setNamespaces(opts.serviceNamespaces());
+    this.informers.push(downInformer);
+    this.upstreamCaches.push(upInformers);
+    return { downstream, upstream, downInformer, upInformers };
   }
 
   /** The service namespaces changed: follow them, and re-check every object of that namespace. */
