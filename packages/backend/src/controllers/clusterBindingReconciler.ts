@@ -2,11 +2,17 @@ import { setCondition, setSummary, splitObjectKey } from '@klutch/kube';
 import type { Informer, Reconciler } from '@klutch/kube';
 import type { BackendClients } from '../backendClients.js';
 import type { ClusterBindingObject, ExportObject, NamespaceObject } from '../backendObjects.js';
-import type { ConsumerScope } from '../backendSettings.js';
+import type { ClusterScopedIsolation, ConsumerScope } from '../backendSettings.js';
 import { heartbeatHealth } from '../heartbeatHealth.js';
 import type { HeartbeatSettings } from '../heartbeatHealth.js';
 import { consumerClusterRoleName, consumerClusterWideRoleName } from '../names.js';
-import { deleteIfPresent, ensureClusterRole, ensureRoleBinding, patchStatus } from '../objectWrites.js';
+import {
+  deleteIfPresent,
+  ensureClusterRole,
+  ensureConsumerWritePolicy,
+  ensureRoleBinding,
+  patchStatus,
+} from '../objectWrites.js';
 import { consumerClusterRole, consumerClusterWideGrant, providerNamespaceRoleBinding } from '../rbacRules.js';
 
 export interface ClusterBindingReconcilerDeps {
@@ -15,6 +21,7 @@ export interface ClusterBindingReconcilerDeps {
   exports: Informer<ExportObject>;
   namespaces: Informer<NamespaceObject>;
   consumerScope: ConsumerScope;
+  clusterScopedIsolation: ClusterScopedIsolation;
   heartbeat?: HeartbeatSettings;
   /** Upper bound between two reconciles of one binding, so RBAC drift is repaired (default 10 min). */
   resyncMs?: number;
@@ -24,16 +31,17 @@ export interface ClusterBindingReconcilerDeps {
 /**
  * ClusterBinding → per-consumer RBAC and the `Healthy` condition (reference 2.9 `clusterbinding`,
  * with D4's fixes): the ClusterRole of exported and claimed resources (bound per service namespace
- * by the servicenamespace controller), and a cluster-wide grant of exported resources only, which
- * exists while it has rules (scope Cluster: all exports; scope Namespaced: cluster-scoped exports)
- * and is removed otherwise. A timer brings the binding back when its heartbeat would time out, so a silent
- * konnector is noticed without any event.
+ * by the servicenamespace controller), and a cluster-wide grant of the shared exported resources
+ * only (tenantIsolation.ts), which exists while it has rules and is removed otherwise; it is given
+ * only once the consumer write policy is in place and loaded, so shared objects are never writable
+ * by other consumers. A timer brings the binding back when its heartbeat would time out, so a
+ * silent konnector is noticed without any event.
  */
 export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDeps): Reconciler {
   const { clients } = deps;
   const now = deps.now ?? (() => new Date());
   const resyncMs = deps.resyncMs ?? 600_000;
-  return async (key, { signal }) => {
+  return async (key, { signal, logger }) => {
     const cb = deps.clusterBindings.get(key);
     if (!cb || cb.metadata.deletionTimestamp) return;
     const { namespace } = splitObjectKey(key);
@@ -45,11 +53,31 @@ export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDep
     await ensureRoleBinding(clients.roleBindings, providerNamespaceRoleBinding(namespace), signal);
     const exports = deps.exports.list(namespace);
     await ensureClusterRole(clients.clusterRoles, consumerClusterRole(providerNs, exports), signal);
-    const grant = consumerClusterWideGrant(providerNs, exports, deps.consumerScope);
+    const grant = consumerClusterWideGrant(
+      providerNs,
+      exports,
+      deps.consumerScope,
+      deps.clusterScopedIsolation,
+    );
+    let policyPending = false;
     if (grant) {
-      // Role before binding, so the binding never points at a missing role.
-      await ensureClusterRole(clients.clusterRoles, grant.role, signal);
-      await ensureRoleBinding(clients.clusterRoleBindings, grant.binding, signal);
+      // The policy keeps the grant's writes owner-only: it goes first (and is repaired if changed),
+      // and the grant waits until the API server has loaded it.
+      const enforced = await ensureConsumerWritePolicy(
+        clients.admissionPolicies,
+        clients.admissionPolicyBindings,
+        signal,
+      );
+      if (enforced) {
+        // Role before binding, so the binding never points at a missing role.
+        await ensureClusterRole(clients.clusterRoles, grant.role, signal);
+        await ensureRoleBinding(clients.clusterRoleBindings, grant.binding, signal);
+      } else {
+        policyPending = true;
+        logger.info(
+          'waiting for the API server to load the consumer write policy before granting cluster-wide',
+        );
+      }
     } else {
       await deleteIfPresent(clients.clusterRoleBindings, consumerClusterRoleName(namespace), { signal });
       await deleteIfPresent(clients.clusterRoles, consumerClusterWideRoleName(namespace), { signal });
@@ -59,6 +87,7 @@ export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDep
     const health = heartbeatHealth(cb.status, t, deps.heartbeat);
     const conditions = setSummary(setCondition(cb.status?.conditions, health.condition, t), t);
     await patchStatus(clients.clusterBindings, cb, { ...cb.status, conditions }, signal);
-    return { requeueAfterMs: Math.min(health.recheckAfterMs ?? resyncMs, resyncMs) };
+    const recheckMs = Math.min(health.recheckAfterMs ?? resyncMs, resyncMs);
+    return { requeueAfterMs: policyPending ? Math.min(recheckMs, 1_000) : recheckMs };
   };
 }
