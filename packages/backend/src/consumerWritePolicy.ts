@@ -79,7 +79,9 @@ export function consumerWritePolicy(): AdmissionPolicyObject {
       },
       matchConditions: [{ name: 'consumer-credentials', expression: consumerRequestCondition }],
       variables: [
-        { name: 'providerNamespace', expression: 'request.userInfo.username.split(":")[2]' },
+        { name: 'providerNamespace', expression: "request.userInfo.username.split(':')[2]" },
+        // An empty namespace is left out of the request, so it is tested with has().
+        { name: 'clusterScoped', expression: "!has(request.namespace) || request.namespace == ''" },
         {
           name: 'ownsNamespace',
           expression:
@@ -94,14 +96,14 @@ export function consumerWritePolicy(): AdmissionPolicyObject {
       ],
       validations: [
         {
-          expression: "request.namespace == '' || variables.ownsNamespace",
+          expression: 'variables.clusterScoped || variables.ownsNamespace',
           reason: 'Forbidden',
           messageExpression:
             `'consumer ' + variables.providerNamespace + ' may write only in its own service namespaces ` +
             `(annotated ${apiServiceNamespaceAnnotation}: ' + variables.providerNamespace + '/<namespace>), not in namespace ' + request.namespace`,
         },
         {
-          expression: "request.namespace != '' || variables.ownsClusterScoped",
+          expression: '!variables.clusterScoped || variables.ownsClusterScoped',
           reason: 'Forbidden',
           messageExpression:
             `'consumer ' + variables.providerNamespace + ' may write only its own cluster-scoped objects: ` +
@@ -120,11 +122,4 @@ export function consumerWritePolicyBinding(): AdmissionPolicyBindingObject {
     metadata: { name: consumerWritePolicyName, labels: partOfKlutch },
     spec: { policyName: consumerWritePolicyName, validationActions: ['Deny'] },
   };
-}
-
-/** Whether the API server has processed the current generation of the policy (type-checked it). */
-export function writePolicyObserved(policy: AdmissionPolicyObject): boolean {
-  const generation = policy.metadata.generation;
-  const observed = policy.status?.observedGeneration;
-  return generation !== undefined && observed !== undefined && observed >= generation;
 }

@@ -12,11 +12,7 @@ import type {
   ClusterRoleObject,
   RoleBindingObject,
 } from './backendObjects.js';
-import {
-  consumerWritePolicy,
-  consumerWritePolicyBinding,
-  writePolicyObserved,
-} from './consumerWritePolicy.js';
+import { consumerWritePolicy, consumerWritePolicyBinding } from './consumerWritePolicy.js';
 
 /** Field manager of the backend's server-side applies. */
 const fieldManager = 'klutch-backend';
@@ -147,16 +143,13 @@ export async function patchStatus<T extends KubeObject & { status?: unknown }>(
 
 /**
  * Applies the consumer write policy and its binding (server-side apply: fields defaulted by the
- * API server are left alone, and an unchanged object is not written). Returns whether the API
- * server has type-checked the policy's current generation, i.e. it is loaded and enforced; cluster-
- * wide grants wait for that, so there is no moment in which they are unguarded.
+ * API server are left alone, and an unchanged object is not written).
  */
 export async function ensureConsumerWritePolicy(
   policies: ResourceClient<AdmissionPolicyObject>,
   bindings: ResourceClient<AdmissionPolicyBindingObject>,
   signal?: AbortSignal,
-): Promise<boolean> {
-  const policy = await policies.apply(consumerWritePolicy(), { fieldManager, force: true, signal });
+): Promise<void> {
+  await policies.apply(consumerWritePolicy(), { fieldManager, force: true, signal });
   await bindings.apply(consumerWritePolicyBinding(), { fieldManager, force: true, signal });
-  return writePolicyObserved(policy);
 }

@@ -33,15 +33,14 @@ export interface ClusterBindingReconcilerDeps {
  * with D4's fixes): the ClusterRole of exported and claimed resources (bound per service namespace
  * by the servicenamespace controller), and a cluster-wide grant of the shared exported resources
  * only (tenantIsolation.ts), which exists while it has rules and is removed otherwise; it is given
- * only once the consumer write policy is in place and loaded, so shared objects are never writable
- * by other consumers. A timer brings the binding back when its heartbeat would time out, so a
+ * only after the consumer write policy is in place, so shared objects stay owner-only for writes. A timer brings the binding back when its heartbeat would time out, so a
  * silent konnector is noticed without any event.
  */
 export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDeps): Reconciler {
   const { clients } = deps;
   const now = deps.now ?? (() => new Date());
   const resyncMs = deps.resyncMs ?? 600_000;
-  return async (key, { signal, logger }) => {
+  return async (key, { signal }) => {
     const cb = deps.clusterBindings.get(key);
     if (!cb || cb.metadata.deletionTimestamp) return;
     const { namespace } = splitObjectKey(key);
@@ -59,25 +58,13 @@ export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDep
       deps.consumerScope,
       deps.clusterScopedIsolation,
     );
-    let policyPending = false;
     if (grant) {
-      // The policy keeps the grant's writes owner-only: it goes first (and is repaired if changed),
-      // and the grant waits until the API server has loaded it.
-      const enforced = await ensureConsumerWritePolicy(
-        clients.admissionPolicies,
-        clients.admissionPolicyBindings,
-        signal,
-      );
-      if (enforced) {
-        // Role before binding, so the binding never points at a missing role.
-        await ensureClusterRole(clients.clusterRoles, grant.role, signal);
-        await ensureRoleBinding(clients.clusterRoleBindings, grant.binding, signal);
-      } else {
-        policyPending = true;
-        logger.info(
-          'waiting for the API server to load the consumer write policy before granting cluster-wide',
-        );
-      }
+      // The policy keeps the grant's writes owner-only: it goes first (it is also applied at
+      // bootstrap, before any controller runs; here it is repaired if someone changed it).
+      await ensureConsumerWritePolicy(clients.admissionPolicies, clients.admissionPolicyBindings, signal);
+      // Role before binding, so the binding never points at a missing role.
+      await ensureClusterRole(clients.clusterRoles, grant.role, signal);
+      await ensureRoleBinding(clients.clusterRoleBindings, grant.binding, signal);
     } else {
       await deleteIfPresent(clients.clusterRoleBindings, consumerClusterRoleName(namespace), { signal });
       await deleteIfPresent(clients.clusterRoles, consumerClusterWideRoleName(namespace), { signal });
@@ -87,7 +74,6 @@ export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDep
     const health = heartbeatHealth(cb.status, t, deps.heartbeat);
     const conditions = setSummary(setCondition(cb.status?.conditions, health.condition, t), t);
     await patchStatus(clients.clusterBindings, cb, { ...cb.status, conditions }, signal);
-    const recheckMs = Math.min(health.recheckAfterMs ?? resyncMs, resyncMs);
-    return { requeueAfterMs: policyPending ? Math.min(recheckMs, 1_000) : recheckMs };
+    return { requeueAfterMs: Math.min(health.recheckAfterMs ?? resyncMs, resyncMs) };
   };
 }
