@@ -20,7 +20,7 @@ export type { ApiGroup, WireKind } from './registry.js';
 
 // klutch.anynines.com/v1alpha1
 export { klutchApiVersion, klutchGroup, klutchVersion } from './klutch/group.js';
-export { apiServiceExportKind } from './klutch/apiServiceExport.js';
+export { apiServiceExportKind, clusterNamespaceAnnotation } from './klutch/apiServiceExport.js';
 export type {
   APIServiceExport,
   APIServiceExportSpec,

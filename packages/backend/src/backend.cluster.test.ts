@@ -27,9 +27,12 @@ describe('backend controllers on a real API server', { timeout: 600_000 }, () =>
   let clients: BackendClients;
   let backend: BackendHandle | undefined;
 
+  // Cluster-scoped APIs and consumer scope Cluster are exported only with shared reads (None);
+  // the refusal of the other modes is checked below and in tenantIsolation.cluster.test.ts.
   const backendOptions = (extra: Partial<BackendOptions> = {}): BackendOptions => ({
     client,
     logger: silentLogger(),
+    clusterScopedIsolation: 'None',
     requestTimings: { failAfterMs: 3_000, deleteAfterMs: 10_000 },
     ...extra,
   });
@@ -106,13 +109,29 @@ describe('backend controllers on a real API server', { timeout: 600_000 }, () =>
     );
   });
 
-  it('exports a cluster-scoped CRD with informerScope Cluster and the configured isolation', async () => {
+  it('exports a cluster-scoped CRD with informerScope Cluster and isolation None, and refuses it with Prefixed', async () => {
     const ns = await bind('cluster-scoped');
     await createRequest(ns, 'gizmos');
     const exp = await eventually(() => clients.exports.get(`gizmos.${testGroup}`, { namespace: ns }));
     assert.equal(exp.spec.scope, 'Cluster');
     assert.equal(exp.spec.informerScope, 'Cluster');
-    assert.equal(exp.spec.clusterScopedIsolation, 'Prefixed');
+    assert.equal(exp.spec.clusterScopedIsolation, 'None');
+
+    await restartBackend({ clusterScopedIsolation: 'Prefixed' });
+    try {
+      const refusedNs = await bind('cluster-scoped-prefixed');
+      await createRequest(refusedNs, 'gizmos');
+      const failed = await eventually(async () => {
+        const r = await clients.exportRequests.get(`gizmos.${testGroup}`, { namespace: refusedNs });
+        assert.equal(r.status?.phase, 'Failed');
+        return r;
+      });
+      assert.equal(getCondition(failed.status?.conditions, 'Ready')?.reason, 'IsolationNotEnforceable');
+      assert.match(failed.status?.terminalMessage ?? '', /--cluster-scoped-isolation None/);
+      assert.equal(await clients.exports.tryGet(`gizmos.${testGroup}`, { namespace: refusedNs }), undefined);
+    } finally {
+      await restartBackend();
+    }
   });
 
   it('reports a missing template or CRD with a clear condition, and fails the request after the timeout', async () => {

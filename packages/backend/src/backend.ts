@@ -90,6 +90,7 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
   const clients = backendClients(client);
   const metrics = opts.metrics ?? new RuntimeMetrics({ processMetrics: true });
   const consumerScope = opts.consumerScope ?? 'Namespaced';
+  const clusterScopedIsolation = opts.clusterScopedIsolation ?? 'Prefixed';
   const stopping = new AbortController();
   const signal = stopping.signal;
 
@@ -127,7 +128,7 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
       crds,
       templates,
       consumerScope,
-      clusterScopedIsolation: opts.clusterScopedIsolation ?? 'Prefixed',
+      clusterScopedIsolation,
       timings: { ...defaultRequestTimings, ...opts.requestTimings },
     }),
   );
@@ -174,6 +175,7 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
       exports,
       namespaces,
       consumerScope,
+      clusterScopedIsolation,
       ...(opts.heartbeat ? { heartbeat: opts.heartbeat } : {}),
       ...(opts.clusterBindingResyncMs !== undefined ? { resyncMs: opts.clusterBindingResyncMs } : {}),
     }),

@@ -8,6 +8,8 @@ import {
 import { ResourceClient } from '@klutch/kube';
 import type { KubeClient, KubeObject } from '@klutch/kube';
 import type {
+  AdmissionPolicyBindingObject,
+  AdmissionPolicyObject,
   ClusterBindingObject,
   ClusterRoleObject,
   ConfigMapObject,
@@ -37,6 +39,8 @@ export interface BackendClients {
   serviceNamespaces: ResourceClient<ServiceNamespaceObject>;
   clusterBindings: ResourceClient<ClusterBindingObject>;
   templates: ResourceClient<ExportTemplateObject>;
+  admissionPolicies: ResourceClient<AdmissionPolicyObject>;
+  admissionPolicyBindings: ResourceClient<AdmissionPolicyBindingObject>;
 }
 
 export function backendClients(client: KubeClient): BackendClients {
@@ -48,6 +52,13 @@ export function backendClients(client: KubeClient): BackendClients {
       version: 'v1',
       resource,
       namespaced,
+    });
+  const admission = <T extends KubeObject>(resource: string) =>
+    new ResourceClient<T>(client, {
+      group: 'admissionregistration.k8s.io',
+      version: 'v1',
+      resource,
+      namespaced: false,
     });
   const klutch = <T extends KubeObject>(resource: string) =>
     new ResourceClient<T>(client, { group: klutchGroup, version: klutchVersion, resource, namespaced: true });
@@ -76,5 +87,7 @@ export function backendClients(client: KubeClient): BackendClients {
       resource: apiServiceExportTemplateKind.plural,
       namespaced: true,
     }),
+    admissionPolicies: admission('validatingadmissionpolicies'),
+    admissionPolicyBindings: admission('validatingadmissionpolicybindings'),
   };
 }

@@ -96,3 +96,12 @@ export interface TokenRequestObject extends KubeObject {
   spec: { expirationSeconds?: number; audiences?: string[] };
   status?: { token: string; expirationTimestamp: string };
 }
+
+export interface AdmissionPolicyObject extends KubeObject {
+  spec: Record<string, unknown>;
+  status?: { observedGeneration?: number; typeChecking?: { expressionWarnings?: unknown[] } };
+}
+
+export interface AdmissionPolicyBindingObject extends KubeObject {
+  spec: { policyName: string; validationActions: string[] };
+}

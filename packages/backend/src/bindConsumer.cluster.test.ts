@@ -15,7 +15,7 @@ import { bindConsumer } from './bindConsumer.js';
 import type { BindConsumerOptions } from './bindConsumer.js';
 import { readConsumerKubeconfig } from './consumerKubeconfig.js';
 import type { CredentialTimings } from './credentialSchedule.js';
-import { identityAnnotation, tokenExpirationAnnotation } from './names.js';
+import { identityAnnotation, legacyIdentityAnnotation, tokenExpirationAnnotation } from './names.js';
 import { providerNamespaceOwnedBy } from './testdata/providerNamespaces.js';
 import { rotateConsumerCredentials } from './rotateConsumerCredentials.js';
 import {
@@ -86,6 +86,8 @@ describe('bindConsumer on a real API server', { timeout: 600_000 }, () => {
 
     const ns = await clients.namespaces.get(first.providerNamespace);
     assert.equal(ns.metadata.annotations?.[identityAnnotation], `alice-${run}#cluster1`);
+    // Also under the Go backend's key, so a Go backend finds this consumer's namespace too.
+    assert.equal(ns.metadata.annotations?.[legacyIdentityAnnotation], `alice-${run}#cluster1`);
     const cb = await clients.clusterBindings.get(clusterBindingName, { namespace: first.providerNamespace });
     assert.deepEqual(cb.spec.kubeconfigSecretRef, { name: 'kubeconfig', key: 'kubeconfig' });
     assert.equal(cb.spec.providerPrettyName, 'Example Backend');
@@ -112,6 +114,10 @@ describe('bindConsumer on a real API server', { timeout: 600_000 }, () => {
     });
     const r = await bind(identity);
     assert.equal(r.providerNamespace, legacy.metadata.name);
+    // Reused, not duplicated: binding again still finds only the Go backend's namespace.
+    const again = await bind(identity);
+    assert.equal(again.providerNamespace, legacy.metadata.name);
+    assert.deepEqual(await providerNamespaceOwnedBy(clients, identity), [legacy.metadata.name]);
   });
 
   it('hands out a kubeconfig that works, in the provider namespace', async () => {

@@ -24,8 +24,9 @@ import {
 
 const run = Math.random().toString(36).slice(2, 8);
 
-// Consumer scope Cluster grants the exported resources everywhere; the claimed Secrets must still
-// stay inside each consumer's own service namespaces.
+// Consumer scope Cluster (with shared reads, --cluster-scoped-isolation None) grants the exported
+// resources everywhere for reading; writes stay in each consumer's own service namespaces, and the
+// claimed Secrets stay inside them entirely.
 describe('tenant isolation with consumer scope Cluster', { timeout: 600_000 }, () => {
   let cluster: TestCluster;
   let client: KubeClient;
@@ -43,7 +44,12 @@ describe('tenant isolation with consumer scope Cluster', { timeout: 600_000 }, (
     await waitEstablished(cluster, `widgets.${testGroup}`);
     await applyJson(cluster, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'templates' } });
     await applyJson(cluster, widgetTemplate('widgets'));
-    backend = await startBackend({ client, logger: silentLogger(), consumerScope: 'Cluster' });
+    backend = await startBackend({
+      client,
+      logger: silentLogger(),
+      consumerScope: 'Cluster',
+      clusterScopedIsolation: 'None',
+    });
   });
   after(async () => {
     await backend?.stop();
@@ -126,6 +132,7 @@ describe('tenant isolation with consumer scope Cluster', { timeout: 600_000 }, (
     assert.equal(allWidgets.stdout.trim(), 'yes');
     const ownSecret = await asA(['get', 'secret', 'a-creds', '-n', aService, '-o', 'name']);
     assert.equal(ownSecret.code, 0, ownSecret.stderr);
+    // Reads are shared (the operator opted in with None)...
     const widgets = await asA(['get', `widgets.${testGroup}`, '--all-namespaces', '-o', 'name']);
     assert.equal(widgets.code, 0, widgets.stderr);
     assert.match(widgets.stdout, /b-widget/);
@@ -167,6 +174,32 @@ describe('tenant isolation with consumer scope Cluster', { timeout: 600_000 }, (
         kind: 'Secret',
         metadata: { name: 'planted', namespace: 'kube-system' },
       }),
+    );
+    // ...writes to B's objects are not: the consumer write policy refuses them.
+    await forbidden(['delete', `widgets.${testGroup}`, 'b-widget', '-n', bService]);
+    await forbidden(['label', `widgets.${testGroup}`, 'b-widget', '-n', bService, 'taken=yes']);
+    await forbidden(
+      ['create', '-f', '-'],
+      JSON.stringify({
+        apiVersion: `${testGroup}/v1`,
+        kind: 'Widget',
+        metadata: { name: 'planted', namespace: bService },
+        spec: { size: 'x' },
+      }),
+    );
+    const bWidget = await cluster.kubectl([
+      'get',
+      `widgets.${testGroup}`,
+      'b-widget',
+      '-n',
+      bService,
+      '-o',
+      'json',
+    ]);
+    assert.equal(bWidget.code, 0, bWidget.stderr);
+    assert.equal(
+      (JSON.parse(bWidget.stdout) as { metadata: { labels?: object } }).metadata.labels,
+      undefined,
     );
     // B's Secret is untouched.
     const bSecret = await cluster.kubectl(['get', 'secret', 'b-creds', '-n', bService, '-o', 'name']);

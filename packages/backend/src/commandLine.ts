@@ -45,7 +45,9 @@ Flags:
   --namespace-prefix PREFIX         provider namespaces are named <PREFIX>-<8 characters> (default ${defaultNamespacePrefix})
   --pretty-name NAME                provider name shown to consumers (default "${defaultPrettyName}")
   --consumer-scope SCOPE            Namespaced or Cluster: where consumers may use exported resources (default Namespaced)
-  --cluster-scoped-isolation MODE   Prefixed, Namespaced or None, for cluster-scoped exported resources (default Prefixed)
+  --cluster-scoped-isolation MODE   Prefixed, Namespaced or None (default Prefixed). Only None exports cluster-scoped
+                                    APIs, and namespaced ones with --consumer-scope Cluster: every consumer then
+                                    reads all their objects and writes only its own (an explicit opt-in to sharing)
   --external-address URL            https URL of this API server as consumers reach it (default: the kubeconfig's server)
   --external-ca-file PATH           PEM CA bundle consumers should trust (default: the kubeconfig's CA)
   --external-server-name NAME       tls-server-name written into consumer kubeconfigs

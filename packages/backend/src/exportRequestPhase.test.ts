@@ -41,4 +41,16 @@ describe('nextRequestStep', () => {
     });
     assert.deepEqual(nextRequestStep('Failed', 600_000, undefined, timings), { kind: 'delete' });
   });
+
+  it('fails a terminal refusal at once, whatever its age', () => {
+    assert.deepEqual(
+      nextRequestStep('Pending', 1_000, { ok: false, message: 'm', terminal: true }, timings),
+      {
+        kind: 'wait',
+        phase: 'Failed',
+        terminalMessage: 'm',
+        recheckAfterMs: 599_000,
+      },
+    );
+  });
 });

@@ -14,6 +14,12 @@ export type RequestStep =
   | { kind: 'wait'; phase: RequestPhase; terminalMessage?: string; recheckAfterMs: number };
 
 /**
+ * The result of one attempt to create a request's exports. A `terminal` failure (the backend's
+ * settings refuse the export) cannot heal by waiting, so it fails the request at once.
+ */
+export type RequestOutcome = { ok: true } | { ok: false; message: string; terminal?: boolean };
+
+/**
  * What to do with an export request, given its phase, its age and (while Pending) whether all
  * exports could be created in this reconcile (reference 2.9, with timers instead of waiting for
  * the next event: quirk 20).
@@ -21,7 +27,7 @@ export type RequestStep =
 export function nextRequestStep(
   phase: RequestPhase,
   ageMs: number,
-  outcome: { ok: true } | { ok: false; message: string } | undefined,
+  outcome: RequestOutcome | undefined,
   timings: RequestTimings,
 ): RequestStep {
   const untilDelete = Math.max(0, timings.deleteAfterMs - ageMs);
@@ -29,7 +35,7 @@ export function nextRequestStep(
     return untilDelete === 0 ? { kind: 'delete' } : { kind: 'wait', phase, recheckAfterMs: untilDelete };
   }
   if (!outcome || outcome.ok) return { kind: 'wait', phase: 'Succeeded', recheckAfterMs: untilDelete || 1 };
-  if (ageMs >= timings.failAfterMs) {
+  if (outcome.terminal === true || ageMs >= timings.failAfterMs) {
     return {
       kind: 'wait',
       phase: 'Failed',

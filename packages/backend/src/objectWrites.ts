@@ -6,7 +6,16 @@ import {
   KubeApiError,
 } from '@klutch/kube';
 import type { KubeObject, OwnerReference, ResourceClient } from '@klutch/kube';
-import type { ClusterRoleObject, RoleBindingObject } from './backendObjects.js';
+import type {
+  AdmissionPolicyBindingObject,
+  AdmissionPolicyObject,
+  ClusterRoleObject,
+  RoleBindingObject,
+} from './backendObjects.js';
+import { consumerWritePolicy, consumerWritePolicyBinding } from './consumerWritePolicy.js';
+
+/** Field manager of the backend's server-side applies. */
+const fieldManager = 'klutch-backend';
 
 /** A 409 that makes the controller retry quietly: someone else created the object first. */
 function raceLost(what: string): KubeApiError {
@@ -130,4 +139,17 @@ export async function patchStatus<T extends KubeObject & { status?: unknown }>(
     subresource: 'status',
     signal,
   });
+}
+
+/**
+ * Applies the consumer write policy and its binding (server-side apply: fields defaulted by the
+ * API server are left alone, and an unchanged object is not written).
+ */
+export async function ensureConsumerWritePolicy(
+  policies: ResourceClient<AdmissionPolicyObject>,
+  bindings: ResourceClient<AdmissionPolicyBindingObject>,
+  signal?: AbortSignal,
+): Promise<void> {
+  await policies.apply(consumerWritePolicy(), { fieldManager, force: true, signal });
+  await bindings.apply(consumerWritePolicyBinding(), { fieldManager, force: true, signal });
 }

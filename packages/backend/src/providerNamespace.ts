@@ -6,9 +6,18 @@ import { identityAnnotation, legacyIdentityAnnotation, providerNamespaceCandidat
 
 const maxAttempts = 20;
 
+/** The identity of a provider namespace, under this backend's key or the Go backend's. */
 export function identityOf(ns: NamespaceObject): string | undefined {
   const a = ns.metadata.annotations;
   return a?.[identityAnnotation] ?? a?.[legacyIdentityAnnotation];
+}
+
+/**
+ * The identity annotations of a new provider namespace: the klutch key and the Go backend's key
+ * with the same value, so that either backend finds the namespace of a consumer the other bound.
+ */
+export function identityAnnotations(identity: string): Record<string, string> {
+  return { [identityAnnotation]: identity, [legacyIdentityAnnotation]: identity };
 }
 
 /**
@@ -55,7 +64,7 @@ export async function findOrCreateProviderNamespace(
         {
           apiVersion: 'v1',
           kind: 'Namespace',
-          metadata: { name, annotations: { [identityAnnotation]: identity } },
+          metadata: { name, annotations: identityAnnotations(identity) },
         },
         { signal },
       );

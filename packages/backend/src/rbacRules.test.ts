@@ -53,7 +53,7 @@ describe('RBAC rules', () => {
     assert.deepEqual(role.metadata.ownerReferences, [
       { apiVersion: 'v1', kind: 'Namespace', name: 'cluster-a', uid: 'u1', controller: true },
     ]);
-    const grant = consumerClusterWideGrant(ns, [exportOf('g', 'widgets')], 'Cluster');
+    const grant = consumerClusterWideGrant(ns, [exportOf('g', 'widgets')], 'Cluster', 'None');
     assert.equal(grant?.role.metadata.name, 'klutch-binder-cluster-a-cluster');
     assert.deepEqual(grant?.role.metadata.ownerReferences, role.metadata.ownerReferences);
     assert.equal(grant?.binding.metadata.name, 'klutch-binder-cluster-a');
@@ -68,12 +68,12 @@ describe('RBAC rules', () => {
     });
     // A long provider namespace still gives a valid, stable name.
     const longNs = { name: `cluster-${'x'.repeat(55)}`, uid: 'u2' };
-    const longName = consumerClusterWideGrant(longNs, [exportOf('g', 'widgets')], 'Cluster')?.role.metadata
-      .name;
+    const longName = consumerClusterWideGrant(longNs, [exportOf('g', 'widgets')], 'Cluster', 'None')?.role
+      .metadata.name;
     assert.ok(longName && longName.length <= 63, longName);
     assert.match(longName, /-[0-9a-f]{10}$/);
     assert.equal(
-      consumerClusterWideGrant(longNs, [exportOf('g', 'gizmos')], 'Cluster')?.binding.roleRef.name,
+      consumerClusterWideGrant(longNs, [exportOf('g', 'gizmos')], 'Cluster', 'None')?.binding.roleRef.name,
       longName,
     );
     const rb = serviceNamespaceRoleBinding('cluster-a-default', 'cluster-a');
@@ -89,30 +89,41 @@ describe('RBAC rules', () => {
   const resourcesOf = (rules: ReturnType<typeof consumerClusterWideRules>) =>
     rules.map((r) => `${r.apiGroups.join(',')}/${r.resources.join(',')}`);
 
-  it('grants cluster-wide, for scope Cluster, every exported resource but never a claimed one', () => {
-    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed, 'Cluster')), [
+  it('grants cluster-wide, for scope Cluster and isolation None, every exported resource but never a claimed one', () => {
+    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed, 'Cluster', 'None')), [
       'g/gizmos',
       'g/sprockets',
       'g/widgets',
     ]);
-    assert.deepEqual(resourcesOf(consumerClusterWideRules([mixed[0]!], 'Cluster')), ['g/widgets']);
-    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed.slice(1), 'Cluster')), [
+    assert.deepEqual(resourcesOf(consumerClusterWideRules([mixed[0]!], 'Cluster', 'None')), ['g/widgets']);
+    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed.slice(1), 'Cluster', 'None')), [
       'g/gizmos',
       'g/sprockets',
     ]);
-    assert.equal(consumerClusterWideGrant({ name: 'c', uid: 'u' }, [], 'Cluster'), undefined);
+    assert.equal(consumerClusterWideGrant({ name: 'c', uid: 'u' }, [], 'Cluster', 'None'), undefined);
   });
 
-  it('grants cluster-wide, for scope Namespaced, only the cluster-scoped exported resources', () => {
-    assert.deepEqual(consumerClusterWideRules([mixed[0]!], 'Namespaced'), []);
-    assert.equal(consumerClusterWideGrant({ name: 'c', uid: 'u' }, [mixed[0]!], 'Namespaced'), undefined);
-    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed, 'Namespaced')), ['g/gizmos', 'g/sprockets']);
-    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed.slice(1), 'Namespaced')), [
+  it('grants cluster-wide, for scope Namespaced and isolation None, only the cluster-scoped exported resources', () => {
+    assert.deepEqual(consumerClusterWideRules([mixed[0]!], 'Namespaced', 'None'), []);
+    assert.equal(
+      consumerClusterWideGrant({ name: 'c', uid: 'u' }, [mixed[0]!], 'Namespaced', 'None'),
+      undefined,
+    );
+    assert.deepEqual(resourcesOf(consumerClusterWideRules(mixed, 'Namespaced', 'None')), [
       'g/gizmos',
       'g/sprockets',
     ]);
-    const grant = consumerClusterWideGrant({ name: 'c', uid: 'u' }, mixed, 'Namespaced');
+    const grant = consumerClusterWideGrant({ name: 'c', uid: 'u' }, mixed, 'Namespaced', 'None');
     assert.deepEqual(resourcesOf(grant?.role.rules ?? []), ['g/gizmos', 'g/sprockets']);
+  });
+
+  it('grants nothing cluster-wide unless the operator opted into shared reads with isolation None', () => {
+    for (const scope of ['Cluster', 'Namespaced'] as const) {
+      for (const isolation of ['Prefixed', 'Namespaced'] as const) {
+        assert.deepEqual(consumerClusterWideRules(mixed, scope, isolation), [], `${scope}/${isolation}`);
+        assert.equal(consumerClusterWideGrant({ name: 'c', uid: 'u' }, mixed, scope, isolation), undefined);
+      }
+    }
   });
 
   it('grants in service namespaces every exported and claimed resource, whatever their scope', () => {
@@ -128,7 +139,10 @@ describe('RBAC rules', () => {
   it('does not change the rules when only the order or duplicates of exports change', () => {
     const reordered = [mixed[2]!, mixed[0]!, mixed[1]!, mixed[0]!];
     for (const scope of ['Cluster', 'Namespaced'] as const) {
-      assert.deepEqual(consumerClusterWideRules(reordered, scope), consumerClusterWideRules(mixed, scope));
+      assert.deepEqual(
+        consumerClusterWideRules(reordered, scope, 'None'),
+        consumerClusterWideRules(mixed, scope, 'None'),
+      );
     }
     assert.deepEqual(consumerClusterRoleRules(reordered), consumerClusterRoleRules(mixed));
   });

@@ -7,13 +7,14 @@ import type {
   RoleBindingObject,
   Subject,
 } from './backendObjects.js';
-import type { ConsumerScope } from './backendSettings.js';
+import type { ClusterScopedIsolation, ConsumerScope } from './backendSettings.js';
 import {
   binderName,
   binderServiceAccountName,
   consumerClusterRoleName,
   consumerClusterWideRoleName,
 } from './names.js';
+import { grantedClusterWide } from './tenantIsolation.js';
 
 const rbacApiGroup = 'rbac.authorization.k8s.io';
 const allVerbs = ['get', 'list', 'watch', 'update', 'patch', 'delete', 'create'];
@@ -80,16 +81,20 @@ export function consumerClusterRoleRules(exports: readonly ExportObject[]): Poli
 }
 
 /**
- * The rules granted cluster-wide: with consumer scope Cluster every exported resource, with scope
- * Namespaced only the cluster-scoped ones (a RoleBinding cannot grant those). Claimed resources are
- * never granted cluster-wide: that would open every consumer's Secrets to every other consumer.
+ * The rules granted cluster-wide: only the exported resources whose objects are shared between
+ * consumers (tenantIsolation.ts: the operator opted in with `--cluster-scoped-isolation None`);
+ * writes to them stay owner-only through the consumer write policy. Exports of a combination that
+ * is refused (for instance left over from an older version or other settings) get no cluster-wide
+ * grant. Claimed resources are never granted cluster-wide: that would open every consumer's
+ * Secrets to every other consumer.
  */
 export function consumerClusterWideRules(
   exports: readonly ExportObject[],
   scope: ConsumerScope,
+  isolation: ClusterScopedIsolation,
 ): PolicyRule[] {
   return fullAccessRules(
-    exports.filter((e) => scope === 'Cluster' || e.spec.scope === 'Cluster').map(exportedResource),
+    exports.filter((e) => grantedClusterWide(e.spec.scope, scope, isolation)).map(exportedResource),
   );
 }
 
@@ -125,8 +130,9 @@ export function consumerClusterWideGrant(
   providerNamespace: { name: string; uid: string },
   exports: readonly ExportObject[],
   scope: ConsumerScope,
+  isolation: ClusterScopedIsolation,
 ): { role: ClusterRoleObject; binding: RoleBindingObject } | undefined {
-  const rules = consumerClusterWideRules(exports, scope);
+  const rules = consumerClusterWideRules(exports, scope, isolation);
   if (rules.length === 0) return undefined;
   const ownerReferences = [namespaceOwnerReference(providerNamespace)];
   const roleName = consumerClusterWideRoleName(providerNamespace.name);

@@ -19,8 +19,11 @@ import {
 } from './testing/bindingTestbed.js';
 
 // A cluster-scoped API is watched cluster-wide on the provider whatever the consumer scope: the
-// backend grants cluster-scoped exports cluster-wide in both scopes. With consumer scope Cluster the
-// namespaced API is watched cluster-wide too, with scope Namespaced per service namespace.
+// backend (with --cluster-scoped-isolation None, the only mode it exports cluster-scoped APIs in)
+// grants cluster-scoped exports cluster-wide in both scopes, and its write policy lets the consumer
+// write only objects with its own prefix, which the konnector gives every upstream copy. With
+// consumer scope Cluster the namespaced API is watched cluster-wide too, with scope Namespaced per
+// service namespace.
 for (const consumerScope of ['Namespaced', 'Cluster'] as const satisfies readonly ConsumerScope[])
   describe(`konnector with a cluster-scoped API, consumer scope ${consumerScope}`, () => {
     let cp: TestCluster;
@@ -107,6 +110,16 @@ for (const consumerScope of ['Namespaced', 'Cluster'] as const satisfies readonl
     it('grants the consumer the cluster-scoped API cluster-wide, the namespaced one only for scope Cluster', async () => {
       const consumerGadgets = new ResourceClient(bound.consumer, gvr('gadgets', false));
       await consumerGadgets.list();
+      // Reads are shared, writes are not: a name without this consumer's prefix is refused.
+      await assert.rejects(
+        consumerGadgets.create({
+          apiVersion: 'konnector.test/v1',
+          kind: 'Gadget',
+          metadata: { name: `unprefixed-${suffix()}` },
+          spec: { size: 'x' },
+        }),
+        (err: unknown) => isForbidden(err),
+      );
       const consumerWidgets = new ResourceClient(bound.consumer, gvr('widgets'));
       if (consumerScope === 'Cluster') await consumerWidgets.list();
       else await assert.rejects(consumerWidgets.list(), (err: unknown) => isForbidden(err));

@@ -15,6 +15,12 @@ import type { ObjectOf, SpecOf, StatusOf } from '../schema/crd.js';
 import { klutchCategories, klutchGroup, klutchVersion } from './group.js';
 import { groupPattern, permissionClaims } from './permissionClaim.js';
 
+/**
+ * Annotation on the provider copy of a cluster-scoped object: the provider namespace (consumer) it
+ * belongs to. Consumers may write only cluster-scoped objects whose annotation, when set, is theirs.
+ */
+export const clusterNamespaceAnnotation = 'klutch.anynines.com/cluster-namespace';
+
 export const crdNames = object(
   {
     plural: required(

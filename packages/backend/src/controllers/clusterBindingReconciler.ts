@@ -2,11 +2,17 @@ import { setCondition, setSummary, splitObjectKey } from '@klutch/kube';
 import type { Informer, Reconciler } from '@klutch/kube';
 import type { BackendClients } from '../backendClients.js';
 import type { ClusterBindingObject, ExportObject, NamespaceObject } from '../backendObjects.js';
-import type { ConsumerScope } from '../backendSettings.js';
+import type { ClusterScopedIsolation, ConsumerScope } from '../backendSettings.js';
 import { heartbeatHealth } from '../heartbeatHealth.js';
 import type { HeartbeatSettings } from '../heartbeatHealth.js';
 import { consumerClusterRoleName, consumerClusterWideRoleName } from '../names.js';
-import { deleteIfPresent, ensureClusterRole, ensureRoleBinding, patchStatus } from '../objectWrites.js';
+import {
+  deleteIfPresent,
+  ensureClusterRole,
+  ensureConsumerWritePolicy,
+  ensureRoleBinding,
+  patchStatus,
+} from '../objectWrites.js';
 import { consumerClusterRole, consumerClusterWideGrant, providerNamespaceRoleBinding } from '../rbacRules.js';
 
 export interface ClusterBindingReconcilerDeps {
@@ -15,6 +21,7 @@ export interface ClusterBindingReconcilerDeps {
   exports: Informer<ExportObject>;
   namespaces: Informer<NamespaceObject>;
   consumerScope: ConsumerScope;
+  clusterScopedIsolation: ClusterScopedIsolation;
   heartbeat?: HeartbeatSettings;
   /** Upper bound between two reconciles of one binding, so RBAC drift is repaired (default 10 min). */
   resyncMs?: number;
@@ -24,10 +31,10 @@ export interface ClusterBindingReconcilerDeps {
 /**
  * ClusterBinding → per-consumer RBAC and the `Healthy` condition (reference 2.9 `clusterbinding`,
  * with D4's fixes): the ClusterRole of exported and claimed resources (bound per service namespace
- * by the servicenamespace controller), and a cluster-wide grant of exported resources only, which
- * exists while it has rules (scope Cluster: all exports; scope Namespaced: cluster-scoped exports)
- * and is removed otherwise. A timer brings the binding back when its heartbeat would time out, so a silent
- * konnector is noticed without any event.
+ * by the servicenamespace controller), and a cluster-wide grant of the shared exported resources
+ * only (tenantIsolation.ts), which exists while it has rules and is removed otherwise; it is given
+ * only after the consumer write policy is in place, so shared objects stay owner-only for writes. A timer brings the binding back when its heartbeat would time out, so a
+ * silent konnector is noticed without any event.
  */
 export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDeps): Reconciler {
   const { clients } = deps;
@@ -45,8 +52,16 @@ export function createClusterBindingReconciler(deps: ClusterBindingReconcilerDep
     await ensureRoleBinding(clients.roleBindings, providerNamespaceRoleBinding(namespace), signal);
     const exports = deps.exports.list(namespace);
     await ensureClusterRole(clients.clusterRoles, consumerClusterRole(providerNs, exports), signal);
-    const grant = consumerClusterWideGrant(providerNs, exports, deps.consumerScope);
+    const grant = consumerClusterWideGrant(
+      providerNs,
+      exports,
+      deps.consumerScope,
+      deps.clusterScopedIsolation,
+    );
     if (grant) {
+      // The policy keeps the grant's writes owner-only: it goes first (it is also applied at
+      // bootstrap, before any controller runs; here it is repaired if someone changed it).
+      await ensureConsumerWritePolicy(clients.admissionPolicies, clients.admissionPolicyBindings, signal);
       // Role before binding, so the binding never points at a missing role.
       await ensureClusterRole(clients.clusterRoles, grant.role, signal);
       await ensureRoleBinding(clients.clusterRoleBindings, grant.binding, signal);

@@ -24,6 +24,7 @@ import type { RequestPhase, RequestTimings } from '../exportRequestPhase.js';
 import { resourceObjectName, sourceSpecHashAnnotation } from '../names.js';
 import { patchStatus } from '../objectWrites.js';
 import { specHash } from '../specHash.js';
+import { exportIsolation, isolationNotEnforceableReason } from '../tenantIsolation.js';
 
 export const exportsReadyCondition = 'ExportsReady';
 
@@ -39,13 +40,16 @@ export interface ExportRequestReconcilerDeps {
   now?: () => Date;
 }
 
-type ResourceFailure = { reason: string; message: string };
+/** `terminal`: the backend's settings refuse it; waiting cannot help, so the request fails at once. */
+type ResourceFailure = { reason: string; message: string; terminal?: boolean };
 
 /**
  * Export request → APIServiceExports (reference 2.9 `serviceexportrequest`): a snapshot of each
  * requested CRD, with permission claims from the template and informerScope from the backend's
- * consumer scope. Pending → Succeeded, or Failed after `failAfterMs` of failures; finished
- * requests are deleted `deleteAfterMs` after creation, on a timer.
+ * consumer scope. A resource whose objects the backend's settings cannot keep apart between
+ * consumers is refused (`IsolationNotEnforceable`, tenantIsolation.ts) and fails the request at
+ * once. Pending → Succeeded, or Failed after `failAfterMs` of failures; finished requests are
+ * deleted `deleteAfterMs` after creation, on a timer.
  */
 export function createExportRequestReconciler(deps: ExportRequestReconcilerDeps): Reconciler {
   const now = deps.now ?? (() => new Date());
@@ -81,7 +85,8 @@ export function createExportRequestReconciler(deps: ExportRequestReconcilerDeps)
       const group = res.group ?? '';
       const crdName = resourceObjectName(group, res.resource);
       const f = await ensureExport(crdName, group, res.resource);
-      if (f && !failure) failure = f;
+      // A refusal outranks a failure that might still heal: it decides the request's outcome.
+      if (f && (!failure || (f.terminal === true && failure.terminal !== true))) failure = f;
     }
 
     let conditions: Condition[] | undefined = request.status?.conditions;
@@ -92,7 +97,7 @@ export function createExportRequestReconciler(deps: ExportRequestReconcilerDeps)
     const step = nextRequestStep(
       'Pending',
       ageMs,
-      failure ? { ok: false, message: failure.message } : { ok: true },
+      failure ? { ok: false, message: failure.message, terminal: failure.terminal === true } : { ok: true },
       deps.timings,
     );
     if (step.kind === 'delete') return;
@@ -116,6 +121,16 @@ export function createExportRequestReconciler(deps: ExportRequestReconcilerDeps)
         return {
           reason: 'CRDNotFound',
           message: `CustomResourceDefinition ${crdName} in the service provider cluster not found; the provider must install it (and offer it with an APIServiceExportTemplate) before it can be bound`,
+        };
+      }
+      // Checked before an existing export counts as success: an export left from other settings
+      // must not make an unenforceable combination look fine.
+      const isolation = exportIsolation(crd.spec.scope, deps.consumerScope, deps.clusterScopedIsolation);
+      if (isolation.kind === 'refused') {
+        return {
+          reason: isolationNotEnforceableReason,
+          message: `${crdName} cannot be exported with these backend settings: ${isolation.message}`,
+          terminal: true,
         };
       }
       if (deps.exports.get(`${namespace}/${crdName}`)) return undefined;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startBackend } from '@klutch/backend';
-import type { BackendHandle, ConsumerScope } from '@klutch/backend';
+import type { BackendHandle, ClusterScopedIsolation, ConsumerScope } from '@klutch/backend';
 import { KubeClient, ResourceClient, silentLogger, createLogger } from '@klutch/kube';
 import type { KubeObject, Logger } from '@klutch/kube';
 import { eventually, findRepoRoot } from '@klutch/testenv';
@@ -128,14 +128,21 @@ export async function prepareControlPlane(cp: TestCluster): Promise<void> {
   await applyJson(cp, testTemplate('gadgets', []));
 }
 
+/**
+ * The backend for konnector tests. Isolation None: the test APIs include a cluster-scoped one
+ * (gadgets), which the backend exports only with shared reads (every consumer reads all objects of
+ * it, writes only its own prefixed ones); the konnector prefixes upstream names in every mode.
+ */
 export async function startTestBackend(
   cp: TestCluster,
   consumerScope: ConsumerScope = 'Namespaced',
+  clusterScopedIsolation: ClusterScopedIsolation = 'None',
 ): Promise<BackendHandle> {
   return startBackend({
     kubeconfigPath: cp.kubeconfigPath,
     logger: testLogger('backend'),
     consumerScope,
+    clusterScopedIsolation,
   });
 }
 
