@@ -5,6 +5,7 @@ import { formatKubeTime, heartbeatDue, nextHeartbeatInMs } from './heartbeatSche
 import { clusterBindingName, konnectorVersion } from './konnectorNames.js';
 import type { BindingObject, ClusterBindingObject, SecretObject } from './konnectorObjects.js';
 import type { HeartbeatState } from './bindingConditions.js';
+import { checkProviderKubeconfig } from './providerKubeconfig.js';
 
 export interface HeartbeatDeps {
   providerNamespace: string;
@@ -55,8 +56,19 @@ export function createHeartbeatReconciler(d: HeartbeatDeps) {
         `Provider secret ${d.providerNamespace}/${secretName} has no key "${key}".`,
       );
     } else {
-      conditions = markTrue(conditions, 'SecretValid');
-      for (const b of d.bindings()) await copySecret(d, providerSecret, b, signal);
+      // A kubeconfig the bindings would refuse (one that runs a program, reads a file, ...) is
+      // not copied down: whoever wrote it in the provider namespace must not replace the
+      // working one in the app cluster.
+      const check = checkProviderKubeconfig(
+        Buffer.from(providerSecret.data[key], 'base64').toString('utf8'),
+        `${d.providerNamespace}/${secretName}`,
+      );
+      if (!check.valid)
+        conditions = markFalse(conditions, 'SecretValid', 'ProviderSecretInvalid', 'Warning', check.message);
+      else {
+        conditions = markTrue(conditions, 'SecretValid');
+        for (const b of d.bindings()) await copySecret(d, providerSecret, b, signal);
+      }
     }
     conditions = setSummary(markTrue(conditions, 'ValidVersion'));
     const now = new Date();

@@ -1,4 +1,4 @@
-import { Controller, Informer, KubeClient } from '@klutch/kube';
+import { Controller, Informer, KubeClient, loadRemoteKubeConfig } from '@klutch/kube';
 import type { Logger, RuntimeMetrics } from '@klutch/kube';
 import type { ConnectedState, HeartbeatState, InformerSyncState } from './bindingConditions.js';
 import { syncBindingCrd } from './bindingCrdSync.js';
@@ -75,10 +75,12 @@ export class ProviderConnection {
   constructor(private readonly opts: ProviderConnectionOptions) {
     this.providerNamespace = opts.providerNamespace;
     this.log = opts.logger.child({ providerNamespace: opts.providerNamespace });
-    this.client = KubeClient.from(
-      { text: opts.kubeconfig },
-      { userAgent: konnectorComponent, connections: 32 },
-    );
+    // Checked by checkProviderKubeconfig already; loading it restricted again keeps this the
+    // only way a provider client is built.
+    this.client = new KubeClient(loadRemoteKubeConfig(opts.kubeconfig), {
+      userAgent: konnectorComponent,
+      connections: 32,
+    });
     const ns = opts.providerNamespace;
     const common = { logger: this.log, metrics: opts.metrics, namespace: ns };
     this.clusterBindings = new Informer({

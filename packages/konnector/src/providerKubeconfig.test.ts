@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inlineMaterialRule } from '@klutch/kube';
 import type { SecretObject } from './konnectorObjects.js';
 import { checkKubeconfigSecret, checkProviderKubeconfig } from './providerKubeconfig.js';
 
@@ -54,6 +55,29 @@ describe('provider kubeconfig check', () => {
     assert.equal(!noKey.valid && noKey.reason, 'KubeconfigSecretInvalid');
     assert.match(!noKey.valid ? noKey.message : '', /no key "kubeconfig"/);
     assert.equal(checkKubeconfigSecret(secret(kubeconfig('p')), ref).valid, true);
+  });
+  it('refuses a kubeconfig that runs a program, reads a file or weakens TLS, and says which field and why', () => {
+    const exec = kubeconfig('p').replace('user: { token: abc }', 'user: { exec: { command: ./steal } }');
+    const r = checkKubeconfigSecret(secret(exec), ref);
+    assert.equal(!r.valid && r.reason, 'KubeconfigSecretInvalid');
+    assert.equal(
+      !r.valid && r.message,
+      `Kubeconfig in secret klutch-bind/kc: users[0].user.exec runs a program on the local machine; ${inlineMaterialRule}. Rerun kubectl bind for repair.`,
+    );
+    const several = kubeconfig('p')
+      .replace(
+        'user: { token: abc }',
+        'user: { tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token }',
+      )
+      .replace(
+        'server: https://127.0.0.1:6443',
+        'server: http://127.0.0.1:6443, insecure-skip-tls-verify: true',
+      );
+    const m = checkProviderKubeconfig(several, 'ns/s');
+    assert.match(
+      !m.valid ? m.message : '',
+      /clusters\[0\]\.cluster\.server is http.*; clusters\[0\]\.cluster\.insecure-skip-tls-verify .*; users\[0\]\.user\.tokenFile /,
+    );
   });
   it('never puts the kubeconfig content into a message', () => {
     const r = checkKubeconfigSecret(secret('token: supersecret\nnot: [valid'), ref);

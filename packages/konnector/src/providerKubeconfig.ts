@@ -1,3 +1,4 @@
+import { describeKubeConfigViolations, remoteKubeConfigViolations } from '@klutch/kube';
 import { parse } from 'yaml';
 import type { SecretObject } from './konnectorObjects.js';
 
@@ -11,7 +12,9 @@ interface NamedContext {
 }
 
 /**
- * Checks a provider kubeconfig: it must parse, name an existing current context with a cluster,
+ * Checks a provider kubeconfig: it must parse, use inline material only (whoever can write the
+ * Secret must not make the konnector run a program, read a local file or send its credentials
+ * elsewhere; see remoteKubeConfigViolations), name an existing current context with a cluster,
  * and that context must carry a namespace, which is the consumer's provider namespace.
  */
 export function checkProviderKubeconfig(text: string, where: string): KubeconfigCheck {
@@ -29,6 +32,11 @@ export function checkProviderKubeconfig(text: string, where: string): Kubeconfig
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     return invalid(
       `Kubeconfig in secret ${where} is not a kubeconfig document. Rerun kubectl bind for repair.`,
+    );
+  const violations = remoteKubeConfigViolations(doc);
+  if (violations.length > 0)
+    return invalid(
+      `Kubeconfig in secret ${where}: ${describeKubeConfigViolations(violations)}. Rerun kubectl bind for repair.`,
     );
   const cfg = doc as { 'current-context'?: unknown; contexts?: unknown; clusters?: unknown };
   const current = cfg['current-context'];

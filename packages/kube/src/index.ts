@@ -1,4 +1,12 @@
-export { KubeConfig, loadKubeConfig } from './kubeConfig.js';
+export { KubeConfig, loadKubeConfig, parseKubeConfigText } from './kubeConfig.js';
+export {
+  RemoteKubeConfigError,
+  describeKubeConfigViolations,
+  inlineMaterialRule,
+  loadRemoteKubeConfig,
+  remoteKubeConfigViolations,
+} from './remoteKubeConfig.js';
+export type { KubeConfigViolation } from './remoteKubeConfig.js';
 export type {
   ConnectionOptions,
   ExecConfig,

@@ -85,6 +85,7 @@ export class KubeConfig {
   contexts: KubeConfigContext[] = [];
   currentContext = '';
   private execCache: { key: string; value: ExecResult; expires: number } | undefined;
+  private inlineOnly = false;
 
   loadFromOptions(o: {
     clusters: KubeConfigCluster[];
@@ -111,14 +112,23 @@ export class KubeConfig {
   }
 
   loadFromString(text: string, baseDir?: string): void {
-    let doc: unknown;
-    try {
-      doc = parse(text);
-    } catch (err) {
-      throw new Error(`the kubeconfig is not valid YAML: ${(err as Error).message}`, { cause: err });
-    }
-    if (typeof doc !== 'object' || doc === null) throw new Error('the kubeconfig is empty or not a mapping');
-    this.merge(obj(doc), baseDir);
+    this.loadFromDocument(parseKubeConfigText(text), baseDir);
+  }
+
+  /** Adds an already parsed kubeconfig document (see parseKubeConfigText). */
+  loadFromDocument(doc: Record<string, unknown>, baseDir?: string): void {
+    this.merge(doc, baseDir);
+  }
+
+  /**
+   * From now on only inline material is used: applyToHTTPSOptions refuses to read a file, run a
+   * program, skip the server certificate check or talk to a server other than over https. The
+   * last line of defence for a kubeconfig of another cluster (loadRemoteKubeConfig), should it
+   * ever get past the validator.
+   */
+  restrictToInlineMaterial(): this {
+    this.inlineOnly = true;
+    return this;
   }
 
   loadFromFile(path: string): void {
@@ -282,7 +292,13 @@ export class KubeConfig {
     const cluster = this.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     const user = this.getCurrentUser();
+    const refuse = (what: string) =>
+      new Error(`${what}: this kubeconfig may use inline credentials and certificates only`);
+    if (this.inlineOnly && !cluster.server.startsWith('https://'))
+      throw refuse(`server ${cluster.server} is not https`);
+    if (this.inlineOnly && cluster.skipTLSVerify) throw refuse('insecure-skip-tls-verify');
     const file = (what: string, p: string) => {
+      if (this.inlineOnly) throw refuse(`${what} names the file ${p}`);
       try {
         return readFileSync(p);
       } catch (err) {
@@ -301,6 +317,7 @@ export class KubeConfig {
     let token = user.token;
     if (!token && user.tokenFile) token = file('tokenFile', user.tokenFile).toString('utf8').trim();
     if (user.exec) {
+      if (this.inlineOnly) throw refuse(`exec runs ${user.exec.command}`);
       const cred = await this.runExec(user.exec, cluster);
       if (cred.token) token = cred.token;
       if (cred.clientCertificateData) opts.cert = Buffer.from(cred.clientCertificateData);
@@ -384,6 +401,19 @@ interface ExecResult {
   expirationTimestamp?: string;
 }
 
+/** Parses kubeconfig text (YAML or JSON) into its document, with a sentence saying what is wrong. */
+export function parseKubeConfigText(text: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new Error(`the kubeconfig is not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new Error('the kubeconfig is empty or not a mapping');
+  return doc as Record<string, unknown>;
+}
+
 /** Drops undefined properties, so optional fields stay absent (exactOptionalPropertyTypes). */
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -403,11 +433,16 @@ export function loadKubeConfig(src: KubeConfigSource = {}): KubeConfig {
       throw new Error(`context ${JSON.stringify(src.context)} is not in the kubeconfig`);
     kc.setCurrentContext(src.context);
   }
+  requireCurrentServer(kc);
+  return kc;
+}
+
+/** Throws unless the current context names a cluster with a server (every client needs one). */
+export function requireCurrentServer(kc: KubeConfig): void {
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
     throw new Error('the kubeconfig has no current cluster (set current-context or pass a context)');
   }
   if (!cluster.server)
     throw new Error(`cluster ${JSON.stringify(cluster.name)} in the kubeconfig has no server`);
-  return kc;
 }
