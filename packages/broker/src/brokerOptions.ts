@@ -1,5 +1,6 @@
 import type { Logger } from '@klutch/kube';
 import { defaultProvisionDelayMs } from './brokerDefaults.js';
+import type { DatabaseTimeouts } from './engines/databaseTimeouts.js';
 
 export interface BrokerOptions {
   /** OSB listener, `host:port` (default 127.0.0.1:0, a free port). */
@@ -29,6 +30,19 @@ export interface BrokerOptions {
   stateEncryptionKeyFile?: string;
   /** Backups and restores that may run at the same time (default 2). */
   jobConcurrency?: number;
+  /**
+   * Connect, statement and lock timeouts of every connection to the database servers and the state
+   * database (defaults 10 s, 60 s, 10 s; 0 disables one).
+   */
+  databaseTimeouts?: Partial<DatabaseTimeouts>;
+  /** Deadline of one backup or restore; the client tool is killed after it (default 30 min). */
+  jobTimeoutMs?: number;
+  /** Backups and restores waiting to run; more are answered 429 (default 20). */
+  maxQueuedJobs?: number;
+  /** Asynchronous OSB operations running at the same time (default 2). */
+  operationConcurrency?: number;
+  /** OSB operations accepted and not finished; more are answered 429 (default 50). */
+  maxPendingOperations?: number;
   logger?: Logger;
 }
 
@@ -49,6 +63,22 @@ export function validateBrokerOptions(options: BrokerOptions): void {
   if (!Number.isInteger(delay) || delay < 0) {
     throw new BrokerConfigError('--provision-delay-ms must be a whole number of milliseconds, 0 or more');
   }
+  const atLeast = (value: number | undefined, min: number, flag: string, unit = '') => {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
+      throw new BrokerConfigError(
+        `${flag} must be a whole number${unit}, ${min} or more; got ${String(value)}`,
+      );
+    }
+  };
+  const timeouts = options.databaseTimeouts ?? {};
+  atLeast(timeouts.connectMs, 0, '--connect-timeout-ms', ' of milliseconds (0: no timeout)');
+  atLeast(timeouts.statementMs, 0, '--statement-timeout-ms', ' of milliseconds (0: no timeout)');
+  atLeast(timeouts.lockMs, 0, '--lock-timeout-ms', ' of milliseconds (0: no timeout)');
+  atLeast(options.jobTimeoutMs, 1000, '--job-timeout-ms', ' of milliseconds');
+  atLeast(options.jobConcurrency, 1, '--job-concurrency');
+  atLeast(options.maxQueuedJobs, 1, '--max-queued-jobs');
+  atLeast(options.operationConcurrency, 1, '--operation-concurrency');
+  atLeast(options.maxPendingOperations, 1, '--max-pending-operations');
   if (options.tls && (!options.tls.cert || !options.tls.key)) {
     throw new BrokerConfigError('HTTPS needs both --tls-cert and --tls-key');
   }

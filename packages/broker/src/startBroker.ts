@@ -4,7 +4,14 @@ import { createLogger } from '@klutch/kube';
 import type { Logger } from '@klutch/kube';
 import { Pool } from 'pg';
 import type { PoolClient } from 'pg';
-import { defaultPostgresAdminUrl, defaultProvisionDelayMs } from './brokerDefaults.js';
+import {
+  defaultJobTimeoutMs,
+  defaultMaxPendingOperations,
+  defaultMaxQueuedJobs,
+  defaultOperationConcurrency,
+  defaultPostgresAdminUrl,
+  defaultProvisionDelayMs,
+} from './brokerDefaults.js';
 import { validateBrokerOptions } from './brokerOptions.js';
 import type { BrokerOptions } from './brokerOptions.js';
 import { backupManagerRoutes } from './backupManager/backupManagerRoutes.js';
@@ -14,6 +21,8 @@ import type { AvailableEngine, CatalogDocument } from './catalog/brokerCatalog.j
 import { mariadbOffering, postgresOffering } from './catalog/engineOfferings.js';
 import type { EngineKind } from './catalog/engineOfferings.js';
 import type { DataServiceEngine } from './engines/dataServiceEngine.js';
+import { postgresTimeoutSettings, resolveDatabaseTimeouts } from './engines/databaseTimeouts.js';
+import type { DatabaseTimeouts } from './engines/databaseTimeouts.js';
 import { MariadbEngine } from './engines/mariadbEngine.js';
 import { PostgresEngine } from './engines/postgresEngine.js';
 import { startListener } from './http/httpListener.js';
@@ -63,11 +72,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       }),
     );
 
-    await ensureStateDatabase(options.stateDatabaseUrl, logger);
+    const timeouts = resolveDatabaseTimeouts(options.databaseTimeouts);
+    await ensureStateDatabase(options.stateDatabaseUrl, logger, postgresTimeoutSettings(timeouts));
     const pool = new Pool({
       connectionString: options.stateDatabaseUrl,
       max: 8,
       application_name: 'klutch-broker',
+      // The state's locks are the broker's own queue (requests for one instance take turns), so
+      // waiting for them is bounded by the statement timeout, not by the short lock timeout.
+      ...postgresTimeoutSettings({ ...timeouts, lockMs: timeouts.statementMs }),
     });
     pool.on('error', (err) => logger.warn({ err: err.message }, 'idle state database connection failed'));
     cleanups.push(() => pool.end());
@@ -76,7 +89,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     await migrateStateDatabase(pool, logger);
     await checkStateKeyFingerprint(pool, secretBox.fingerprint());
 
-    const { registry, available } = await connectEngines(options, logger);
+    const { registry, available } = await connectEngines(options, timeouts, logger);
     cleanups.push(async () => {
       for (const engine of registry.all()) await engine.close();
     });
@@ -88,6 +101,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       engines: registry,
       backupDir: options.backupDir,
       concurrency: options.jobConcurrency ?? 2,
+      maxQueuedJobs: options.maxQueuedJobs ?? defaultMaxQueuedJobs,
+      jobTimeoutMs: options.jobTimeoutMs ?? defaultJobTimeoutMs,
+      timeouts,
       logger: logger.child({ component: 'backup-manager' }),
     });
     const provisionDelayMs = options.provisionDelayMs ?? defaultProvisionDelayMs;
@@ -96,6 +112,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       engines: registry,
       backups,
       delayMs: provisionDelayMs,
+      concurrency: options.operationConcurrency ?? defaultOperationConcurrency,
+      timeouts,
       logger: logger.child({ component: 'operations' }),
     });
     cleanups.push(async () => {
@@ -111,6 +129,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       runner,
       backups,
       provisionDelayMs,
+      maxPendingOperations: options.maxPendingOperations ?? defaultMaxPendingOperations,
       osbUrl: () => osbUrl,
       logger,
     };
@@ -171,6 +190,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
 
 async function connectEngines(
   options: BrokerOptions,
+  timeouts: DatabaseTimeouts,
   logger: Logger,
 ): Promise<{ registry: EngineRegistry; available: AvailableEngine[] }> {
   const engines = new Map<EngineKind, DataServiceEngine>();
@@ -180,7 +200,7 @@ async function connectEngines(
   try {
     engines.set(
       'postgresql',
-      await PostgresEngine.connect({ adminUrl: postgresAdminUrl, publicHost, logger }),
+      await PostgresEngine.connect({ adminUrl: postgresAdminUrl, publicHost, logger, timeouts }),
     );
   } catch (err) {
     // PostgreSQL is the sandbox's main service (and holds the state): without it the broker is useless.
@@ -191,7 +211,10 @@ async function connectEngines(
   }
   if (options.mariadbAdminUrl) {
     try {
-      engines.set('mariadb', await MariadbEngine.connect({ adminUrl: options.mariadbAdminUrl, publicHost }));
+      engines.set(
+        'mariadb',
+        await MariadbEngine.connect({ adminUrl: options.mariadbAdminUrl, publicHost, timeouts }),
+      );
     } catch (err) {
       const reason = `cannot reach MariaDB at ${redactUrl(options.mariadbAdminUrl)}: ${(err as Error).message}`;
       unavailable.set('mariadb', reason);

@@ -2,10 +2,16 @@ import { mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '@klutch/kube';
 import type { Pool } from 'pg';
-import { HttpError } from '../http/httpErrors.js';
+import { busyRetryAfterSeconds } from '../brokerDefaults.js';
+import { formatMilliseconds } from '../engines/databaseTimeouts.js';
+import type { DatabaseTimeouts } from '../engines/databaseTimeouts.js';
+import { instanceResourceNames } from '../engines/resourceNames.js';
+import { describeTimeout, timeoutKindOf } from '../engines/timeoutFailures.js';
+import { HttpError, tooManyRequests } from '../http/httpErrors.js';
 import { loadEngineInstance } from '../operations/engineRegistry.js';
 import type { EngineRegistry } from '../operations/engineRegistry.js';
 import {
+  countQueuedJobsLocked,
   getBackup,
   getRestore,
   insertBackup,
@@ -34,6 +40,12 @@ export interface BackupServiceOptions {
   engines: EngineRegistry;
   backupDir: string;
   concurrency: number;
+  /** Jobs waiting for their turn; more are answered 429. */
+  maxQueuedJobs: number;
+  /** Deadline of one job; the client tool is killed and the job fails after it. */
+  jobTimeoutMs: number;
+  /** For the messages of jobs that hit a database timeout. */
+  timeouts: DatabaseTimeouts;
   logger: Logger;
 }
 
@@ -83,6 +95,7 @@ export class BackupService {
     const backup = await withTransaction(pool, async (client) => {
       await lockInstanceId(client, instanceId);
       const instance = await this.usableInstance(client, instanceId);
+      await this.admitJob(client, 'backup');
       const id = await nextBackupId(client);
       const passphrase = secretBox
         .open(instance.sealedBackupPassphrase, passphraseContext(instanceId))
@@ -173,6 +186,7 @@ export class BackupService {
           description: `Restore ${active.id} of service instance ${instanceId} is still ${active.status}; wait until it has finished.`,
         });
       }
+      await this.admitJob(client, 'restore');
       const id = await nextRestoreId(client);
       await insertRestore(client, { id, instanceId, backupId });
       return (await getRestore(client, instanceId, id)) as RestoreRecord;
@@ -219,18 +233,18 @@ export class BackupService {
   }
 
   /**
-   * Part of deprovisioning: drops jobs that have not started, waits for the running one, then
-   * deletes the instance's backup files (the sandbox does not keep backups of deleted instances).
+   * Part of deprovisioning, before the databases are dropped: fails the instance's jobs that have
+   * not started and waits for the running one (bounded by the job deadline).
    */
-  async forgetInstance(instanceId: string): Promise<void> {
-    const { pool, backupDir } = this.options;
+  async settleJobs(instanceId: string): Promise<void> {
+    const { pool } = this.options;
     this.queue.cancelQueued(instanceId);
     await this.queue.whenIdle(instanceId);
     for (const backup of await listBackups(pool, instanceId)) {
       if (backup.status === 'queued' || backup.status === 'running') {
         await setBackupStatus(pool, backup.id, {
           status: 'failed',
-          message: 'the instance was deprovisioned before the backup ran',
+          message: 'the instance was being deprovisioned before the backup ran',
         });
       }
     }
@@ -238,15 +252,36 @@ export class BackupService {
       if (restore.status === 'queued' || restore.status === 'running') {
         await setRestoreStatus(pool, restore.id, {
           status: 'failed',
-          message: 'the instance was deprovisioned before the restore ran',
+          message: 'the instance was being deprovisioned before the restore ran',
         });
       }
     }
+  }
+
+  /**
+   * Part of deprovisioning, once the databases are gone: deletes the instance's backup files (the
+   * sandbox does not keep backups of deleted instances).
+   */
+  async forgetInstance(instanceId: string): Promise<void> {
+    const { pool, backupDir } = this.options;
     await rm(instanceBackupDirectory(backupDir, instanceId), { recursive: true, force: true });
     await pool.query(
       "UPDATE backups SET status = 'deleted' WHERE instance_id = $1 AND status IN ('done', 'failed')",
       [instanceId],
     );
+  }
+
+  /** Bounds the jobs waiting to run; beyond it the request is refused before anything is written. */
+  private async admitJob(client: Queryable, kind: 'backup' | 'restore'): Promise<void> {
+    const max = this.options.maxQueuedJobs;
+    const queued = await countQueuedJobsLocked(client);
+    if (queued >= max) {
+      throw tooManyRequests(
+        `The backup manager already has ${queued} backups and restores waiting (at most ${max}); the ${kind} ` +
+          `was not created. Send the request again after ${busyRetryAfterSeconds} seconds.`,
+        busyRetryAfterSeconds,
+      );
+    }
   }
 
   private enqueueBackup(instanceId: string, backupId: number): void {
@@ -265,13 +300,16 @@ export class BackupService {
     });
   }
 
-  private async runBackup(instanceId: string, backupId: number, signal: AbortSignal): Promise<void> {
+  private async runBackup(instanceId: string, backupId: number, stopping: AbortSignal): Promise<void> {
     const { pool, secretBox, engines, logger } = this.options;
+    const deadline = AbortSignal.timeout(this.options.jobTimeoutMs);
+    const signal = AbortSignal.any([stopping, deadline]);
     const backup = await getBackup(pool, instanceId, backupId);
     if (!backup || (backup.status !== 'queued' && backup.status !== 'running')) return;
     const partial = `${backup.filePath}.partial`;
+    let instance: InstanceRecord | undefined;
     try {
-      const instance = await getInstance(pool, instanceId);
+      instance = await getInstance(pool, instanceId);
       if (!instance || instance.state === 'deleted') throw new Error('the instance no longer exists');
       await setBackupStatus(pool, backupId, { status: 'running' });
       const material = secretBox.open(backup.sealedKey, backupKeyContext(backupId));
@@ -292,26 +330,29 @@ export class BackupService {
       logger.info({ instance: instanceId, backup: backupId, bytes: size }, 'backup done');
     } catch (err) {
       await rm(partial, { force: true });
-      if (signal.aborted) {
+      if (stopping.aborted) {
         logger.info(
           { instance: instanceId, backup: backupId },
           'backup interrupted; it runs again at the next start',
         );
         return;
       }
-      const message = `backup failed: ${(err as Error).message}`;
+      const message = `backup failed: ${this.jobFailure(instance, err, deadline)}`;
       await setBackupStatus(pool, backupId, { status: 'failed', message });
       logger.warn({ instance: instanceId, backup: backupId, err: (err as Error).message }, 'backup failed');
     }
   }
 
-  private async runRestore(instanceId: string, restoreId: number, signal: AbortSignal): Promise<void> {
+  private async runRestore(instanceId: string, restoreId: number, stopping: AbortSignal): Promise<void> {
     const { pool, secretBox, engines, backupDir, logger } = this.options;
+    const deadline = AbortSignal.timeout(this.options.jobTimeoutMs);
+    const signal = AbortSignal.any([stopping, deadline]);
     const restore = await getRestore(pool, instanceId, restoreId);
     if (!restore || (restore.status !== 'queued' && restore.status !== 'running')) return;
     const scratch = restoreScratchFile(backupDir, restoreId);
+    let instance: InstanceRecord | undefined;
     try {
-      const instance = await getInstance(pool, instanceId);
+      instance = await getInstance(pool, instanceId);
       if (!instance || instance.state === 'deleted') throw new Error('the instance no longer exists');
       const backup = await getBackup(pool, instanceId, restore.backupId);
       if (backup?.status !== 'done') throw new Error(`backup ${restore.backupId} is no longer available`);
@@ -323,14 +364,14 @@ export class BackupService {
       await setRestoreStatus(pool, restoreId, { status: 'done' });
       logger.info({ instance: instanceId, restore: restoreId, backup: backup.id }, 'restore done');
     } catch (err) {
-      if (signal.aborted) {
+      if (stopping.aborted) {
         logger.info(
           { instance: instanceId, restore: restoreId },
           'restore interrupted; it runs again at the next start',
         );
         return;
       }
-      const message = `restore failed: ${(err as Error).message}`;
+      const message = `restore failed: ${this.jobFailure(instance, err, deadline)}`;
       await setRestoreStatus(pool, restoreId, { status: 'failed', message });
       logger.warn(
         { instance: instanceId, restore: restoreId, err: (err as Error).message },
@@ -339,6 +380,21 @@ export class BackupService {
     } finally {
       await rm(scratch, { force: true });
     }
+  }
+
+  /** Why a job failed; a deadline or a database timeout says which and that a new job may succeed. */
+  private jobFailure(instance: InstanceRecord | undefined, err: unknown, deadline: AbortSignal): string {
+    if (deadline.aborted) {
+      return (
+        `it did not finish within ${formatMilliseconds(this.options.jobTimeoutMs)} (--job-timeout-ms) and was ` +
+        'stopped; nothing was kept from it. Start a new one when the database is less busy.'
+      );
+    }
+    const timeout = timeoutKindOf(err);
+    if (timeout === undefined || !instance) return (err as Error).message;
+    const database = instanceResourceNames(instance.id).database;
+    const cause = describeTimeout(timeout, this.options.timeouts, instance.engine, database);
+    return `it timed out: ${cause}. Start a new one once that has cleared.`;
   }
 
   private async knownInstance(

@@ -12,6 +12,26 @@ describe('parseBrokerCommandLine', () => {
     assert.equal(c.options.provisionDelayMs, 300);
     assert.equal(c.options.username, '');
     assert.equal(c.tlsFiles, undefined);
+    assert.deepEqual(c.options.databaseTimeouts, { connectMs: 10_000, statementMs: 60_000, lockMs: 10_000 });
+    assert.equal(c.options.jobTimeoutMs, 1_800_000);
+    assert.equal(c.options.maxQueuedJobs, 20);
+    assert.equal(c.options.operationConcurrency, 2);
+    assert.equal(c.options.maxPendingOperations, 50);
+  });
+
+  it('reads the timeouts and queue bounds', () => {
+    const c = parseBrokerCommandLine(
+      ['--lock-timeout-ms', '2500', '--statement-timeout-ms=0', '--max-queued-jobs', '3'],
+      { KLUTCH_BROKER_CONNECT_TIMEOUT_MS: '4000', KLUTCH_BROKER_MAX_PENDING_OPERATIONS: '7' },
+      '/h',
+    );
+    assert.deepEqual(c.options.databaseTimeouts, { connectMs: 4000, statementMs: 0, lockMs: 2500 });
+    assert.equal(c.options.maxQueuedJobs, 3);
+    assert.equal(c.options.maxPendingOperations, 7);
+    assert.throws(
+      () => parseBrokerCommandLine(['--lock-timeout-ms', '10s'], {}, '/h'),
+      /--lock-timeout-ms must be a whole number/,
+    );
   });
 
   it('reads environment variables and lets flags win', () => {

@@ -1,5 +1,15 @@
 import { parseArgs } from 'node:util';
-import { defaultPostgresAdminUrl, defaultProvisionDelayMs } from '../brokerDefaults.js';
+import {
+  defaultConnectTimeoutMs,
+  defaultJobTimeoutMs,
+  defaultLockTimeoutMs,
+  defaultMaxPendingOperations,
+  defaultMaxQueuedJobs,
+  defaultOperationConcurrency,
+  defaultPostgresAdminUrl,
+  defaultProvisionDelayMs,
+  defaultStatementTimeoutMs,
+} from '../brokerDefaults.js';
 import type { BrokerOptions } from '../brokerOptions.js';
 
 /** Flags of `main.ts`; each also reads from KLUTCH_BROKER_<FLAG IN UPPER SNAKE CASE>. */
@@ -40,6 +50,34 @@ const flags = {
     help: 'delay before asynchronous operations start',
   },
   'job-concurrency': { default: '2', help: 'backups and restores that may run at the same time' },
+  'max-queued-jobs': {
+    default: String(defaultMaxQueuedJobs),
+    help: 'backups and restores that may wait to run; more are answered 429 with Retry-After',
+  },
+  'job-timeout-ms': {
+    default: String(defaultJobTimeoutMs),
+    help: 'deadline of one backup or restore; the dump or replay is killed and the job fails',
+  },
+  'operation-concurrency': {
+    default: String(defaultOperationConcurrency),
+    help: 'asynchronous OSB operations that may run at the same time',
+  },
+  'max-pending-operations': {
+    default: String(defaultMaxPendingOperations),
+    help: 'OSB operations accepted and not finished; more are answered 429 with Retry-After',
+  },
+  'connect-timeout-ms': {
+    default: String(defaultConnectTimeoutMs),
+    help: 'opening a database connection or waiting for a free one (0: no limit)',
+  },
+  'statement-timeout-ms': {
+    default: String(defaultStatementTimeoutMs),
+    help: 'one statement of the broker on a database server (0: no limit)',
+  },
+  'lock-timeout-ms': {
+    default: String(defaultLockTimeoutMs),
+    help: 'waiting for a lock another session holds; the operation then fails and can be retried (0: no limit)',
+  },
   'log-level': { default: 'info', help: 'trace, debug, info, warn, error or silent' },
 } as const;
 
@@ -128,6 +166,15 @@ export function parseBrokerCommandLine(
       publicHost: get('public-host'),
       provisionDelayMs: integer('provision-delay-ms'),
       jobConcurrency: integer('job-concurrency'),
+      maxQueuedJobs: integer('max-queued-jobs'),
+      jobTimeoutMs: integer('job-timeout-ms'),
+      operationConcurrency: integer('operation-concurrency'),
+      maxPendingOperations: integer('max-pending-operations'),
+      databaseTimeouts: {
+        connectMs: integer('connect-timeout-ms'),
+        statementMs: integer('statement-timeout-ms'),
+        lockMs: integer('lock-timeout-ms'),
+      },
     },
   };
 }

@@ -7,6 +7,8 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { mariadbOptionFile, mariadbServerTarget } from './adminConnections.js';
 import type { ServerTarget } from './adminConnections.js';
 import { runProcess } from './childProcess.js';
+import { mariadbSessionStatement, resolveDatabaseTimeouts } from './databaseTimeouts.js';
+import type { DatabaseTimeouts } from './databaseTimeouts.js';
 import type {
   BindingAccount,
   BindingCredentials,
@@ -22,7 +24,14 @@ export interface MariadbEngineOptions {
   adminUrl: string;
   /** Host name written into credentials. */
   publicHost: string;
-  connectTimeoutMs?: number;
+  /** Connect, statement and lock timeouts of every admin connection (defaults: brokerDefaults). */
+  timeouts?: Partial<DatabaseTimeouts>;
+}
+
+/** The callback API of a new pool connection (what mysql2 hands to the pool's `connection` event). */
+interface NewPoolConnection {
+  query(sql: string, callback: (err: Error | null) => void): void;
+  destroy(): void;
 }
 
 /** In GRANT, `_` and `%` in database names are wildcards; escaped, a grant covers exactly one database. */
@@ -50,15 +59,28 @@ export class MariadbEngine implements DataServiceEngine {
 
   static async connect(options: MariadbEngineOptions): Promise<MariadbEngine> {
     const target = mariadbServerTarget(options.adminUrl);
+    const timeouts = resolveDatabaseTimeouts(options.timeouts);
     const pool = createPool({
       host: target.host,
       port: target.port,
       user: target.user,
       password: target.password,
       connectionLimit: 4,
-      connectTimeout: options.connectTimeoutMs ?? 5000,
+      connectTimeout: timeouts.connectMs > 0 ? timeouts.connectMs : undefined,
+    });
+    // The server's defaults let DROP DATABASE wait a day behind another session's open transaction.
+    // A connection runs its commands in order, so this comes before the caller's first query; a
+    // connection that refused it is closed rather than used without timeouts.
+    const sessionSettings = mariadbSessionStatement(timeouts);
+    pool.on('connection', (connection) => {
+      const created = connection as unknown as NewPoolConnection;
+      created.query(sessionSettings, (err) => {
+        if (err) created.destroy();
+      });
     });
     try {
+      // Fails at start, with the server's reason, when the server does not know these settings.
+      await pool.query(sessionSettings);
       const [rows] = await pool.query<RowDataPacket[]>('SELECT VERSION() AS version');
       const version = String(rows[0]?.version ?? 'unknown').split('-')[0] ?? 'unknown';
       return new MariadbEngine(options, target, pool, version);

@@ -4,6 +4,8 @@ import { Client, Pool, escapeIdentifier, escapeLiteral } from 'pg';
 import { withDatabase } from '../state/stateDatabase.js';
 import { libpqEnvironment, postgresServerTarget } from './adminConnections.js';
 import { runProcess } from './childProcess.js';
+import { postgresTimeoutSettings, resolveDatabaseTimeouts } from './databaseTimeouts.js';
+import type { DatabaseTimeouts } from './databaseTimeouts.js';
 import type {
   BindingAccount,
   BindingCredentials,
@@ -27,6 +29,8 @@ export interface PostgresEngineOptions {
   /** Host name written into credentials. */
   publicHost: string;
   logger: Logger;
+  /** Connect, statement and lock timeouts of every admin connection (defaults: brokerDefaults). */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
 
 /**
@@ -37,14 +41,23 @@ export interface PostgresEngineOptions {
 export class PostgresEngine implements DataServiceEngine {
   readonly kind = 'postgresql' as const;
 
+  private readonly timeouts: DatabaseTimeouts;
+
   private constructor(
     private readonly options: PostgresEngineOptions,
     private readonly pool: Pool,
     readonly serverVersion: string,
-  ) {}
+  ) {
+    this.timeouts = resolveDatabaseTimeouts(options.timeouts);
+  }
 
   static async connect(options: PostgresEngineOptions): Promise<PostgresEngine> {
-    const pool = new Pool({ connectionString: options.adminUrl, max: 4, application_name: 'klutch-broker' });
+    const pool = new Pool({
+      connectionString: options.adminUrl,
+      max: 4,
+      application_name: 'klutch-broker',
+      ...postgresTimeoutSettings(resolveDatabaseTimeouts(options.timeouts)),
+    });
     // An idle connection the server closes (restart, admin kill) must not crash the broker.
     pool.on('error', (err) =>
       options.logger.warn({ err: err.message }, 'idle PostgreSQL admin connection failed'),
@@ -177,8 +190,14 @@ export class PostgresEngine implements DataServiceEngine {
     await runProcess(
       {
         command: 'pg_dump',
-        args: ['--format=custom', '--no-password'],
-        env: libpqEnvironment(this.options.adminUrl, instance.names.database),
+        args: [
+          '--format=custom',
+          '--no-password',
+          // pg_dump clears the session's lock_timeout; without this a table lock held by a session of
+          // the instance makes the backup wait until the job deadline.
+          ...(this.timeouts.lockMs > 0 ? [`--lock-wait-timeout=${this.timeouts.lockMs}`] : []),
+        ],
+        env: this.clientToolEnvironment(instance.names.database),
       },
       { consumeStdout: consume, signal },
     );
@@ -204,10 +223,22 @@ export class PostgresEngine implements DataServiceEngine {
           `--dbname=${instance.names.database}`,
           dumpFile,
         ],
-        env: libpqEnvironment(this.options.adminUrl, instance.names.database),
+        env: this.clientToolEnvironment(instance.names.database),
       },
       { signal },
     );
+  }
+
+  /**
+   * libpq settings of pg_dump and pg_restore. When the job deadline kills the tool while its server
+   * session waits for a lock, the session would otherwise keep waiting (and queueing others behind
+   * it) until it gets the lock; PostgreSQL 14+ can notice the closed connection and end it.
+   */
+  private clientToolEnvironment(database: string): Record<string, string> {
+    const env = libpqEnvironment(this.options.adminUrl, database);
+    if (Number.parseInt(this.serverVersion, 10) >= 14)
+      env.PGOPTIONS = '-c client_connection_check_interval=1000';
+    return env;
   }
 
   private async grantBindingAccess(
@@ -271,6 +302,7 @@ export class PostgresEngine implements DataServiceEngine {
     const client = new Client({
       connectionString: withDatabase(this.options.adminUrl, database),
       application_name: 'klutch-broker',
+      ...postgresTimeoutSettings(this.timeouts),
     });
     await client.connect();
     try {

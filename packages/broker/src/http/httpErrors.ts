@@ -21,3 +21,15 @@ export class HttpError extends Error {
 export function badRequest(description: string, error = 'BadRequest'): HttpError {
   return new HttpError(400, { error, description });
 }
+
+/**
+ * The broker has as much work queued as it accepts: the platform should send the request again
+ * after `retryAfterSeconds` (OSB and a9s clients treat 429 as retryable and nothing was created).
+ */
+export function tooManyRequests(description: string, retryAfterSeconds: number): HttpError {
+  return new HttpError(
+    429,
+    { error: 'TooManyRequests', description },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+}

@@ -3,6 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@klutch/kube';
+import { busyRetryAfterSeconds } from '../brokerDefaults.js';
+import { timeoutKindOf } from '../engines/timeoutFailures.js';
 import { checkApiVersion } from '../osb/apiVersion.js';
 import { isAuthorized } from './basicAuth.js';
 import type { BasicCredentials } from './basicAuth.js';
@@ -66,6 +68,21 @@ async function handle(options: ListenerOptions, req: IncomingMessage, res: Serve
   } catch (err) {
     if (err instanceof HttpError) {
       response = { status: err.status, body: err.body, headers: err.headers };
+    } else if (timeoutKindOf(err) !== undefined) {
+      // A database that is busy or stuck right now; every step is idempotent, so a repeat is safe.
+      options.logger.warn(
+        { listener: options.name, method: req.method, path: url.pathname, err: (err as Error).message },
+        'request timed out at a database',
+      );
+      response = {
+        status: 503,
+        headers: { 'retry-after': String(busyRetryAfterSeconds) },
+        body: errorBody(
+          'ServiceUnavailable',
+          `The broker could not handle ${req.method} ${url.pathname} in time: ${(err as Error).message}. ` +
+            `Send the request again after ${busyRetryAfterSeconds} seconds.`,
+        ),
+      };
     } else {
       options.logger.error(
         { listener: options.name, method: req.method, path: url.pathname, err: (err as Error).message },

@@ -1,6 +1,9 @@
 import type { Logger } from '@klutch/kube';
 import type { Pool } from 'pg';
 import type { BackupService } from '../backupManager/backupService.js';
+import type { DatabaseTimeouts } from '../engines/databaseTimeouts.js';
+import { instanceResourceNames } from '../engines/resourceNames.js';
+import { describeTimeout, timeoutKindOf } from '../engines/timeoutFailures.js';
 import { deleteBindingsOfInstance } from '../state/bindingRepository.js';
 import { applyInstanceUpdate, getInstance, setInstanceState } from '../state/instanceRepository.js';
 import { finishOperation, getOperation, listOperationsInProgress } from '../state/operationRepository.js';
@@ -15,20 +18,32 @@ export interface OperationRunnerOptions {
   backups: BackupService;
   /** Wait before an operation starts, so that platforms (and tests) can observe `in progress`. */
   delayMs: number;
+  /** Operations running at the same time; the others wait in submission order. */
+  concurrency: number;
+  /** For the descriptions of operations that timed out. */
+  timeouts: DatabaseTimeouts;
   logger: Logger;
 }
 
 /**
  * Runs the asynchronous OSB operations. The state database is the queue: an operation is a row in
  * state `in progress` until a run finishes it, every step is idempotent, and a broker that stops
- * mid-way simply runs the operation again from the start at its next start.
+ * mid-way simply runs the operation again from the start at its next start. At most `concurrency`
+ * run at once; how many may wait is bounded where operations are accepted (see InstanceService).
+ * An operation that hits a database timeout ends as `failed`, and the platform's retry starts a
+ * new one.
  */
 export class OperationRunner {
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Operations whose start delay is over, waiting for a free slot. */
+  private readonly ready: string[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private readonly abort = new AbortController();
 
-  constructor(private readonly options: OperationRunnerOptions) {}
+  constructor(private readonly options: OperationRunnerOptions) {
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+      throw new Error('the operation concurrency must be a positive integer');
+  }
 
   async resume(): Promise<void> {
     const pending = await listOperationsInProgress(this.options.pool);
@@ -45,7 +60,8 @@ export class OperationRunner {
     if (this.abort.signal.aborted) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.start(operationId);
+      if (!this.ready.includes(operationId)) this.ready.push(operationId);
+      this.pump();
     }, this.options.delayMs);
     this.timers.add(timer);
   }
@@ -55,7 +71,16 @@ export class OperationRunner {
     this.abort.abort(new Error('the broker is stopping'));
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.ready.length = 0;
     await Promise.allSettled([...this.running.values()]);
+  }
+
+  private pump(): void {
+    while (!this.abort.signal.aborted && this.running.size < this.options.concurrency) {
+      const next = this.ready.shift();
+      if (next === undefined) return;
+      this.start(next);
+    }
   }
 
   private start(operationId: string): void {
@@ -67,7 +92,10 @@ export class OperationRunner {
           'operation runner failed',
         ),
       )
-      .finally(() => this.running.delete(operationId));
+      .finally(() => {
+        this.running.delete(operationId);
+        this.pump();
+      });
     this.running.set(operationId, run);
   }
 
@@ -96,8 +124,8 @@ export class OperationRunner {
         log.info('operation interrupted by the stop; it runs again at the next start');
         return;
       }
-      const description = `${describeKind(op.kind)} of service instance ${op.instanceId} failed: ${(err as Error).message}`;
-      log.warn({ err: (err as Error).message }, 'operation failed');
+      const description = failureDescription(op, instance, err, this.options.timeouts);
+      log.warn({ err: (err as Error).message, timeout: timeoutKindOf(err) }, 'operation failed');
       await withTransaction(pool, async (client) => {
         await finishOperation(client, op.id, 'failed', description);
         // A failed update leaves the instance as it was; the other kinds leave it in an unknown shape.
@@ -131,9 +159,11 @@ export class OperationRunner {
   private async deprovision(op: OperationRecord, instance: InstanceRecord): Promise<void> {
     const { pool, engines, backups } = this.options;
     const engine = engines.get(instance.engine);
-    await backups.forgetInstance(instance.id);
+    await backups.settleJobs(instance.id);
     this.abort.signal.throwIfAborted();
     await engine.removeInstance(await loadEngineInstance(pool, instance));
+    // Only now: a deprovision that failed (a lock timeout, say) must not have cost the backups.
+    await backups.forgetInstance(instance.id);
     await withTransaction(pool, async (client) => {
       await deleteBindingsOfInstance(client, instance.id);
       await setInstanceState(client, instance.id, 'deleted');
@@ -144,4 +174,26 @@ export class OperationRunner {
 
 function describeKind(kind: OperationRecord['kind']): string {
   return kind === 'provision' ? 'Provisioning' : kind === 'update' ? 'Updating' : 'Deprovisioning';
+}
+
+const retryHints: Record<OperationRecord['kind'], string> = {
+  provision: 'a new provision request (PUT) starts a new attempt',
+  update: 'repeating the update (PATCH) starts a new attempt',
+  deprovision: 'a new deprovision request (DELETE) starts a new attempt',
+};
+
+/** The `last_operation` description of a failed operation; a timeout says which one and how to go on. */
+export function failureDescription(
+  op: Pick<OperationRecord, 'kind' | 'instanceId'>,
+  instance: Pick<InstanceRecord, 'engine'>,
+  err: unknown,
+  timeouts: DatabaseTimeouts,
+): string {
+  const what = `${describeKind(op.kind)} of service instance ${op.instanceId}`;
+  const timeout = timeoutKindOf(err);
+  if (timeout === undefined) return `${what} failed: ${(err as Error).message}`;
+  const database = instanceResourceNames(op.instanceId).database;
+  const cause = describeTimeout(timeout, timeouts, instance.engine, database);
+  const when = timeout === 'lock' ? ' once the other session has ended' : '';
+  return `${what} timed out: ${cause}. Retry the request${when}; ${retryHints[op.kind]}.`;
 }

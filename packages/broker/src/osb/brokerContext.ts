@@ -16,6 +16,8 @@ export interface BrokerContext {
   backups: BackupService;
   /** The operation delay, to suggest a polling interval (Retry-After). */
   provisionDelayMs: number;
+  /** Operations accepted but not finished, over all instances; more are answered 429. */
+  maxPendingOperations: number;
   /** The OSB listener's URL; known only once it listens. */
   osbUrl: () => string;
   logger: Logger;

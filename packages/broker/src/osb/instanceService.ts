@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { passphraseContext } from '../backupManager/backupService.js';
 import type { ResolvedPlan } from '../catalog/brokerCatalog.js';
 import { instanceResourceNames } from '../engines/resourceNames.js';
-import { HttpError, badRequest } from '../http/httpErrors.js';
+import { busyRetryAfterSeconds } from '../brokerDefaults.js';
+import { HttpError, badRequest, tooManyRequests } from '../http/httpErrors.js';
 import type { HttpResponse } from '../http/router.js';
 import { mergeParameterPatch, patchAssignments } from '../parameters/parameterMerge.js';
 import { listBindings } from '../state/bindingRepository.js';
@@ -15,6 +16,7 @@ import {
   setInstanceState,
 } from '../state/instanceRepository.js';
 import {
+  countOperationsInProgressLocked,
   getOperation,
   insertOperation,
   latestOperation,
@@ -65,6 +67,7 @@ export class InstanceService {
           break;
       }
       if (!acceptsIncomplete(query)) throw asyncRequired();
+      await this.admitOperation(client, 'provision');
       if (existing) {
         // A new instance under an old id starts without the old one's history of backups.
         await client.query('DELETE FROM restores WHERE instance_id = $1', [instanceId]);
@@ -139,6 +142,7 @@ export class InstanceService {
           break;
       }
       if (!acceptsIncomplete(query)) throw asyncRequired();
+      await this.admitOperation(client, 'update');
       await setInstanceState(client, instanceId, 'updating');
       const operation = await this.newOperation(client, instanceId, 'update', identity, target);
       return { status: 202, body: { dashboard_url: dashboard, operation } };
@@ -165,6 +169,7 @@ export class InstanceService {
       if (decision.action === 'inProgress') return { status: 202, body: { operation: decision.operationId } };
       if (decision.action === 'busy') throw concurrencyError();
       if (!acceptsIncomplete(query)) throw asyncRequired();
+      await this.admitOperation(client, 'deprovision');
       await setInstanceState(client, instanceId, 'deprovisioning');
       const operation = await this.newOperation(client, instanceId, 'deprovision', identity, null);
       return { status: 202, body: { operation } };
@@ -206,7 +211,9 @@ export class InstanceService {
     } else {
       op = await latestOperation(pool, instanceId);
     }
-    if (instance.state === 'deleted') {
+    // The instance was read before the operation: a deprovision that finished in between is
+    // answered like the deleted instance it left, not once as `succeeded` and then as 410.
+    if (instance.state === 'deleted' || (op?.kind === 'deprovision' && op.state === 'succeeded')) {
       // The platform polls a deprovision until 410 (or succeeded); either way the instance is gone.
       throw instanceNotFound(410, instanceId, 'has been deprovisioned');
     }
@@ -293,6 +300,22 @@ export class InstanceService {
     const problems = this.context.catalog.validatorFor(resolved.engine)(parameters);
     if (problems.length > 0) {
       throw badRequest(`Invalid parameters for plan ${resolved.plan.name}: ${problems.join(' ')}`);
+    }
+  }
+
+  /**
+   * Bounds the operations waiting to run: beyond the bound the request is refused with 429 before
+   * anything is written, so the platform's retry later finds the instance exactly as before.
+   */
+  private async admitOperation(client: Queryable, kind: OperationKind): Promise<void> {
+    const max = this.context.maxPendingOperations;
+    const pending = await countOperationsInProgressLocked(client);
+    if (pending >= max) {
+      throw tooManyRequests(
+        `The broker already has ${pending} operations in progress (at most ${max}); the ${kind} was not ` +
+          `started. Send the request again after ${busyRetryAfterSeconds} seconds.`,
+        busyRetryAfterSeconds,
+      );
     }
   }
 

@@ -165,3 +165,13 @@ export async function setRestoreStatus(
     [id, change.status, change.message ?? null],
   );
 }
+
+/** Backups and restores waiting to run, counted under a transaction-level lock (see operations). */
+export async function countQueuedJobsLocked(db: Queryable): Promise<number> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('klutch-broker job admission'))");
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM backups WHERE status = 'queued')
+          + (SELECT count(*) FROM restores WHERE status = 'queued') AS n`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

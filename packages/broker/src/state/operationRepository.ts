@@ -89,6 +89,18 @@ export async function listOperationsInProgress(db: Queryable): Promise<Operation
   return rows.map(toRecord);
 }
 
+/**
+ * The number of unfinished operations over all instances, counted under a transaction-level lock
+ * so that two requests admitting an operation at the same moment cannot both see the last slot.
+ */
+export async function countOperationsInProgressLocked(db: Queryable): Promise<number> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('klutch-broker operation admission'))");
+  const { rows } = await db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM operations WHERE state = 'in progress'",
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 export async function finishOperation(
   db: Queryable,
   id: string,

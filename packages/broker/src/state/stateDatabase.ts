@@ -1,6 +1,7 @@
 import type { Logger } from '@klutch/kube';
 import { Client, escapeIdentifier } from 'pg';
 import type { Pool, PoolClient } from 'pg';
+import type { PostgresTimeoutSettings } from '../engines/databaseTimeouts.js';
 import { stateMigrations } from './migrations.js';
 
 /** The database name in a postgres:// URL. */
@@ -29,10 +30,14 @@ export function redactUrl(url: string): string {
 }
 
 /** Creates the state database when it does not exist (through the server's `postgres` database). */
-export async function ensureStateDatabase(url: string, logger: Logger): Promise<void> {
+export async function ensureStateDatabase(
+  url: string,
+  logger: Logger,
+  timeouts: PostgresTimeoutSettings = {},
+): Promise<void> {
   const name = databaseNameOf(url);
   if (name === 'postgres') return;
-  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
+  const client = new Client({ connectionString: withDatabase(url, 'postgres'), ...timeouts });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
