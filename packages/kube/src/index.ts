@@ -44,7 +44,9 @@ export { createMergePatch, createMergePatchWithPreconditions, deepEqual } from '
 export { addFinalizer, hasFinalizer, isBeingDeleted, removeFinalizer } from './finalizers.js';
 export * from './conditions.js';
 export { Informer } from './informer.js';
-export type { InformerHandlers, InformerOptions } from './informer.js';
+export type { InformerHandlers, InformerOptions, InformerSource } from './informer.js';
+export { InformerSet } from './informerSet.js';
+export type { InformerScope, InformerSetOptions } from './informerSet.js';
 export { MutationCache } from './mutationCache.js';
 export type { MutationCacheOptions } from './mutationCache.js';
 export { Workqueue } from './workqueue.js';
