@@ -66,6 +66,7 @@ export { RuntimeMetrics } from './metrics.js';
 export type { ReconcileResult } from './metrics.js';
 export { createLogger, silentLogger } from './logger.js';
 export { isDnsLabel, isDnsSubdomain, logLevels } from './nameChecks.js';
+export { capName, maxDnsLabelLength, maxDnsSubdomainLength } from './nameCapping.js';
 export type { Logger, LoggerConfig } from './logger.js';
 export { EventRecorder } from './eventRecorder.js';
 export type { CoreEvent, EventRecorderOptions, EventType } from './eventRecorder.js';
