@@ -1,9 +1,15 @@
 import { splitObjectKey } from '@klutch/kube';
-import type { Controller, Informer, KubeObject, MutationCache, ResourceClient } from '@klutch/kube';
+import type {
+  Controller,
+  Informer,
+  InformerSet,
+  KubeObject,
+  MutationCache,
+  ResourceClient,
+} from '@klutch/kube';
 import { beheadClusterName, prependClusterName } from './konnectorNames.js';
 import type { ServiceNamespaceObject } from './konnectorObjects.js';
 import type { CopyTarget } from './objectCopies.js';
-import type { UpstreamInformers } from './upstreamInformers.js';
 
 /** Consumer namespace <-> service namespace, from the provider's APIServiceNamespaces. */
 export interface NamespaceMapping {
@@ -23,7 +29,7 @@ export interface SyncContext {
   downstream: ResourceClient;
   upstream: ResourceClient;
   downInformer: Informer;
-  upInformers: UpstreamInformers;
+  upInformers: InformerSet;
   /** Upstream writes of the spec sync that the provider-side cache may not show yet. */
   upstreamWrites: MutationCache;
   mapping: NamespaceMapping;
