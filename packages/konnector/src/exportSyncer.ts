@@ -115,7 +115,7 @@ export class ExportSyncer {
       const key = objectKey(obj);
       ctx.upstreamWrites.observed(key, obj);
       up.enqueue(key);
-      const downKey = downstreamKeyOf(ctx, key);
+      const downKey = downstreamKeyOf(ctx, key, obj);
       if (downKey !== undefined) spec.enqueue(downKey);
     };
     this.detach.push(

@@ -7,7 +7,7 @@ import type {
   MutationCache,
   ResourceClient,
 } from '@klutch/kube';
-import { beheadClusterName, prependClusterName } from './konnectorNames.js';
+import { beheadClusterName, downstreamNameAnnotation, prependClusterName } from './konnectorNames.js';
 import type { ServiceNamespaceObject } from './konnectorObjects.js';
 import type { CopyTarget } from './objectCopies.js';
 
@@ -38,10 +38,20 @@ export interface SyncContext {
   controllers: { spec?: Controller; upstream?: Controller };
 }
 
-/** The downstream key of an upstream object, or undefined when it is not this consumer's. */
-export function downstreamKeyOf(ctx: SyncContext, upstreamKey: string): string | undefined {
+/**
+ * The downstream key of an upstream object, or undefined when it is not this consumer's. `up` is
+ * the upstream object when known (a capped cluster-scoped name maps back only through it).
+ */
+export function downstreamKeyOf(ctx: SyncContext, upstreamKey: string, up?: KubeObject): string | undefined {
   const { namespace, name } = splitObjectKey(upstreamKey);
-  if (ctx.clusterScoped) return beheadClusterName(ctx.providerNamespace, name);
+  if (ctx.clusterScoped) {
+    const known = up ?? ctx.upInformers.get(upstreamKey);
+    return beheadClusterName(
+      ctx.providerNamespace,
+      name,
+      known?.metadata.annotations?.[downstreamNameAnnotation],
+    );
+  }
   if (!namespace) return undefined;
   const consumerNs = ctx.mapping.consumerNamespaceOf(namespace);
   return consumerNs ? `${consumerNs}/${name}` : undefined;
