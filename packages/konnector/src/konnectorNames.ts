@@ -27,7 +27,8 @@ export function prependClusterName(providerNamespace: string, name: string): str
 /**
  * The downstream name of a Prefixed upstream name, or undefined when the name is not this
  * provider namespace's (another consumer's object). A capped name is resolved through the
- * downstream name recorded on the object (`annotatedName`), and only if it maps back to it.
+ * downstream name recorded on the object (`annotatedName`), and only if it maps back to it;
+ * without that record the name is read as uncapped.
  */
 export function beheadClusterName(
   providerNamespace: string,
@@ -38,7 +39,5 @@ export function beheadClusterName(
     return prependClusterName(providerNamespace, annotatedName) === upstreamName ? annotatedName : undefined;
   const prefix = `${providerNamespace}-`;
   if (!upstreamName.startsWith(prefix) || upstreamName.length === prefix.length) return undefined;
-  const name = upstreamName.slice(prefix.length);
-  // A stripped capped name would name a different downstream object.
-  return prependClusterName(providerNamespace, name) === upstreamName ? name : undefined;
+  return upstreamName.slice(prefix.length);
 }
