@@ -68,7 +68,7 @@ describe('konnector and the Secrets of the app cluster', { timeout: 600_000 }, (
     if (!process.env.KONNECTOR_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('30 MB of unrelated Secrets (Helm-release sized) do not end up in its memory', async () => {
+  it('30 MB of unrelated Secrets (Helm-release sized) do not end up in its memory', async (t) => {
     // A bound namespace (claims are live there) and one the konnector has nothing to do with.
     const bound1 = `apps-${suffix()}`;
     const helm = `helm-${suffix()}`;
@@ -122,6 +122,7 @@ describe('konnector and the Secrets of the app cluster', { timeout: 600_000 }, (
     await sleep(5_000);
     const afterCreate = residentMiB(pid);
     const grown = afterCreate - before;
+    t.diagnostic(`resident ${before.toFixed(1)} → ${afterCreate.toFixed(1)} MiB`);
     assert.ok(
       grown < 12,
       `resident memory grew by ${grown.toFixed(1)} MiB (${before.toFixed(0)} → ${afterCreate.toFixed(0)} MiB) ` +
