@@ -92,6 +92,31 @@ describe('narrow caches on a real API server', { timeout: 240_000 }, () => {
     }
   });
 
+  it('byNamespace: one informer per namespace, or key "" for all of them', async () => {
+    await secrets.create(secret('set-b', 'ns-probe', 'five'));
+    const stop = new AbortController();
+    const set = InformerSet.byNamespace<Secret>({
+      resource: secrets,
+      logger: silentLogger(),
+      name: 'secrets',
+      signal: stop.signal,
+    });
+    try {
+      set.setKeys(['set-b']);
+      await set.waitForSync();
+      assert.ok(set.get('set-b/ns-probe'));
+      assert.equal(set.hasSyncedFor('set-a/other'), false);
+      set.setKeys(['']);
+      await set.waitForSync();
+      assert.ok(set.get('set-b/ns-probe'), 'the cluster-wide informer holds objects of every namespace');
+      assert.ok(set.get('set-a/other'));
+      assert.equal(set.hasSyncedFor('set-a/absent'), true);
+    } finally {
+      stop.abort();
+      await set.stop();
+    }
+  });
+
   it('a metadata-only informer holds no bodies and still sees every change', async () => {
     const big = 'x'.repeat(64 * 1024);
     await secrets.create(secret('meta', 'big', big));

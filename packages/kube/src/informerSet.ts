@@ -111,13 +111,18 @@ export class InformerSet<T extends KubeObject = KubeObject> implements InformerS
     };
   }
 
+  /** The informer that would hold the object `key`; the key `""` (all namespaces) holds every object. */
+  private informerFor(key: string): Informer<T> | undefined {
+    return this.informers.get(this.opts.keyOfObject(key)) ?? this.informers.get('');
+  }
+
   get(key: string): T | undefined {
-    return this.informers.get(this.opts.keyOfObject(key))?.get(key);
+    return this.informerFor(key)?.get(key);
   }
 
   /** Whether the informer that would hold `key` exists and has listed, so a miss means "absent". */
   hasSyncedFor(key: string): boolean {
-    return this.informers.get(this.opts.keyOfObject(key))?.hasSynced() ?? false;
+    return this.informerFor(key)?.hasSynced() ?? false;
   }
 
   list(namespace?: string): T[] {
