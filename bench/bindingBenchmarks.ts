@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,14 +66,58 @@ async function createAll(
 }
 
 /**
+ * Creates `count` Secrets the konnector has nothing to do with, sized like Helm release Secrets
+ * (random 10-100 KB of incompressible data each), spread over `namespaces`.
+ */
+async function createUnrelatedSecrets(
+  client: KubeClient,
+  namespaces: string[],
+  count: number,
+  concurrency: number,
+): Promise<{ seconds: number; megabytes: number }> {
+  const secrets = new ResourceClient(client, {
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    namespaced: true,
+  });
+  const started = performance.now();
+  let bytes = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const size = randomInt(10 * 1024, 100 * 1024 + 1);
+        bytes += size;
+        await secrets.create({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name: `sh.helm.release.v1.app-${i}.v1`,
+            namespace: namespaces[i % namespaces.length] ?? 'default',
+            labels: { owner: 'helm', name: `app-${i}`, status: 'deployed', version: '1' },
+          },
+          type: 'helm.sh/release.v1',
+          data: { release: randomBytes(size).toString('base64') },
+        });
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, megabytes: bytes / 1e6 };
+}
+
+/**
  * One control plane, one app cluster bound through the backend, the konnector
  * as a separate process. Measures sync throughput against the API server's own
- * limit, idle latencies both ways, and the konnector's footprint.
+ * limit, idle latencies both ways, the konnector's footprint, and whether that
+ * footprint grows with Secrets the konnector does not sync.
  */
 export async function bindingSync(
   sizes: number[],
   idleSamples: number,
   konnectorNodeOptions: string[] = [],
+  unrelatedSecrets = 5000,
 ): Promise<Measurement[]> {
   const [cp, app] = (await startClusters(['bench-cp', 'bench-app'])) as [TestCluster, TestCluster];
   const logDir = mkdtempSync(join(tmpdir(), 'klutch-bench-konnector-'));
@@ -182,6 +227,55 @@ export async function bindingSync(
       note: `p99 ${percentile(statusLatencies, 99).toFixed(0)} ms; target p99 ≤ 100 ms`,
     });
 
+    const pid = konnector.pid;
+    if (unrelatedSecrets > 0 && pid !== undefined) {
+      // Resident memory with and without Secrets it must not cache: Helm-release-sized ones in
+      // the bound namespace 'idle' (where claims are live) and in namespaces without bound objects.
+      const appSecrets = new ResourceClient(bound.app, {
+        group: '',
+        version: 'v1',
+        resource: 'secrets',
+        namespaced: true,
+      });
+      const helmNamespaces = ['helm-a', 'helm-b', 'helm-c', 'helm-d'];
+      for (const ns of helmNamespaces) await namespaces(bound.app).create({ metadata: { name: ns } });
+      await new Promise((r) => setTimeout(r, 15_000));
+      const without = processStats(pid);
+      const created = await createUnrelatedSecrets(
+        bound.app,
+        ['idle', ...helmNamespaces],
+        unrelatedSecrets,
+        8,
+      );
+      // A claimed Secret created after them reaches the control plane only once the konnector's
+      // Secret caches have seen every earlier event (a watch delivers in resourceVersion order).
+      await appSecrets.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'consumer-secret', namespace: 'idle' },
+        data: { token: Buffer.from('bench').toString('base64') },
+      });
+      const upSecrets = new ResourceClient(cpClient, {
+        group: '',
+        version: 'v1',
+        resource: 'secrets',
+        namespaced: true,
+      });
+      const deadline = Date.now() + 10 * 60_000;
+      while (!(await upSecrets.tryGet('consumer-secret', { namespace: upstreamNs('idle') }))) {
+        if (Date.now() > deadline) throw new Error('the claimed Secret never reached the control plane');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 15_000));
+      const withThem = processStats(pid);
+      results.push({
+        name: `konnector resident memory with ${unrelatedSecrets} unrelated Secrets (${created.megabytes.toFixed(0)} MB, 10-100 KB each) in the app cluster`,
+        value: withThem.rssMiB,
+        unit: 'MiB',
+        note: `without them ${without.rssMiB.toFixed(0)} MiB: ratio ${(withThem.rssMiB / without.rssMiB).toFixed(3)} (target ≤ 1.10); peak so far ${withThem.peakMiB.toFixed(0)} MiB; one fifth in the bound namespace, the rest in 4 others; creating them took ${created.seconds.toFixed(0)} s`,
+      });
+    }
+
     for (const n of sizes) {
       // Baseline: the same number of creates straight into the control plane, with the konnector's concurrency.
       const baseNs = `baseline-${n}`;
@@ -219,7 +313,6 @@ export async function bindingSync(
           note: `ratio to baseline ${(allUpstream / baseline).toFixed(2)} (target for 1,000: ≤ 3); creating them took ${createSeconds.toFixed(1)} s; per-object create → upstream p50 ${percentile(perObject, 50).toFixed(0)} ms, p99 ${percentile(perObject, 99).toFixed(0)} ms`,
         },
       );
-      const pid = konnector.pid;
       if (pid !== undefined) {
         const synced = keys.length + idleSamples + sizes.filter((s) => s < n).reduce((a, b) => a + b, 0);
         const stats = processStats(pid);

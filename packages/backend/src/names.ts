@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { capName, maxDnsLabelLength } from '@klutch/kube';
 
 /**
  * Names and keys that tie the backend, the konnector and the CLI together. They follow the Go
@@ -22,12 +23,7 @@ export const kubeconfigSecretKey = 'kubeconfig';
 export const defaultNamespacePrefix = 'cluster';
 export const defaultPrettyName = 'Example Backend';
 
-const maxNamespaceLength = 63;
-const hashSuffixLength = 10;
-
-function sha256Hex(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
-}
+const maxNamespaceLength = maxDnsLabelLength;
 
 /**
  * The consumer's ClusterRole with its exported and claimed resources (bound only in its service
@@ -52,9 +48,7 @@ export function resourceObjectName(group: string, resource: string): string {
  * first 10 hex digits of sha256(full name), so it is stable and distinct per full name.
  */
 export function capNamespaceName(full: string): string {
-  if (full.length <= maxNamespaceLength) return full;
-  const head = full.slice(0, maxNamespaceLength - hashSuffixLength - 1).replace(/-+$/, '');
-  return `${head}-${sha256Hex(full).slice(0, hashSuffixLength)}`;
+  return capName(full, maxNamespaceLength);
 }
 
 /** The service namespace of one consumer namespace: `<providerNs>-<consumerNs>`, capped. */

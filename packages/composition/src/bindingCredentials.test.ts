@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Secret, ServiceBindingClaim } from './composedObjects.js';
+import { isDnsSubdomain } from '@klutch/kube';
 import {
+  credentialsSecretName,
   credentialsUpToDate,
   desiredCredentialsSecret,
   isCredentialsSecretOf,
@@ -114,5 +116,17 @@ describe('credentials Secret', () => {
       false,
     );
     assert.equal(credentialsUpToDate({ ...stored, type: 'Opaque' }, desired), false);
+  });
+});
+
+describe('credentials Secret name', () => {
+  it('is <binding>-creds, capped at 253 characters with a stable hash for the longest binding names', () => {
+    assert.equal(credentialsSecretName('pg-demo-app'), 'pg-demo-app-creds');
+    const longest = `app.${'b'.repeat(249)}`;
+    const name = credentialsSecretName(longest);
+    assert.equal(name.length, 253);
+    assert.ok(isDnsSubdomain(name), name);
+    assert.equal(credentialsSecretName(longest), name);
+    assert.notEqual(credentialsSecretName(`app.${'b'.repeat(248)}c`), name);
   });
 });

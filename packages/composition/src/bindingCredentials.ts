@@ -1,4 +1,5 @@
 import { dataServicesGroup, dataServicesVersion } from '@klutch/api';
+import { capName, maxDnsSubdomainLength } from '@klutch/kube';
 import type { Secret, ServiceBindingClaim } from './composedObjects.js';
 
 /** Marks the credentials Secrets this controller writes, so that one informer can watch just them. */
@@ -6,8 +7,12 @@ export const credentialsSecretLabel = 'composition.klutch.anynines.com/credentia
 
 export const credentialsProvider = 'klutch';
 
+/**
+ * `<binding>-creds`, capped at the Secret name limit (a binding name may already use all 253
+ * characters) with a stable hash suffix. Found again by this function, never by parsing it.
+ */
 export function credentialsSecretName(bindingName: string): string {
-  return `${bindingName}-creds`;
+  return capName(`${bindingName}-creds`, maxDnsSubdomainLength);
 }
 
 /**

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
+import { capName, maxDnsLabelLength } from '@klutch/kube';
 
 /** Kubernetes' limit for names that must also work as label values and DNS labels. */
-export const maxManagedResourceNameLength = 63;
-const hashLength = 10;
+export const maxManagedResourceNameLength = maxDnsLabelLength;
 
 /**
  * The name of the managed resource composed for a claim: `<kind>-<namespace>-<name>` in lower
@@ -11,10 +10,9 @@ const hashLength = 10;
  * and stable across restarts (the same claim always maps to the same resource).
  */
 export function managedResourceName(claimKind: string, namespace: string, name: string): string {
-  const full = `${claimKind.toLowerCase()}-${namespace}-${name}`;
-  if (full.length <= maxManagedResourceNameLength) return full;
-  const hash = createHash('sha256').update(`${namespace}/${name}`).digest('hex').slice(0, hashLength);
-  // A cut that ends in '.' or '-' would make the name invalid ('.-') or ugly ('--').
-  const prefix = full.slice(0, maxManagedResourceNameLength - hashLength - 1).replace(/[.-]+$/, '');
-  return `${prefix}-${hash}`;
+  return capName(
+    `${claimKind.toLowerCase()}-${namespace}-${name}`,
+    maxManagedResourceNameLength,
+    `${namespace}/${name}`,
+  );
 }

@@ -1,15 +1,16 @@
 import { conditionsEqualIgnoringTime } from '@klutch/kube';
-import type { Informer, ReconcileContext, ReconcileOutcome, ResourceClient } from '@klutch/kube';
+import type { Informer, InformerSet, ReconcileContext, ReconcileOutcome, ResourceClient } from '@klutch/kube';
 import { computeBindingConditions, type BindingObservation } from './bindingConditions.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { EventRecorder } from '@klutch/kube';
-import type { BindingObject, SecretObject } from './konnectorObjects.js';
+import { kubeconfigSecretKey, type BindingObject, type SecretObject } from './konnectorObjects.js';
 import { checkKubeconfigSecret } from './providerKubeconfig.js';
 
 export interface BindingReconcilerDeps {
   bindings: Informer<BindingObject>;
   bindingClient: ResourceClient<BindingObject>;
-  secrets: Informer<SecretObject>;
+  /** The bindings' kubeconfig Secrets (one informer per Secret, following the bindings). */
+  secrets: InformerSet<SecretObject>;
   registry: ConnectionRegistry;
   events: EventRecorder;
 }
@@ -26,7 +27,11 @@ export function createBindingReconciler(d: BindingReconcilerDeps) {
       return;
     }
     const ref = binding.spec.kubeconfigSecretRef;
-    const secret = d.secrets.get(`${ref.namespace}/${ref.name}`);
+    const secretKey = kubeconfigSecretKey(binding);
+    // The Secret's informer starts when the binding appears; until it has listed, a miss would
+    // be reported as KubeconfigSecretNotFound although the Secret may well exist.
+    if (!d.secrets.hasSyncedFor(secretKey)) return { requeueAfterMs: 100 };
+    const secret = d.secrets.get(secretKey);
     const check = checkKubeconfigSecret(secret, {
       namespace: ref.namespace,
       name: ref.name,

@@ -1,20 +1,22 @@
 import type { AcceptablePermissionClaim } from '@klutch/api';
-import { Controller, Informer, MutationCache, objectKey, ResourceClient } from '@klutch/kube';
+import { Controller, Informer, InformerSet, MutationCache, objectKey, ResourceClient } from '@klutch/kube';
 import type { KubeClient, KubeObject, Logger, RuntimeMetrics } from '@klutch/kube';
 import { isClaimed } from './claimOwnership.js';
+import type { ClaimedObjectCaches } from './claimedObjectCaches.js';
 import { createClaimReconciler } from './claimReconciler.js';
 import { syncVersion } from './exportToCrd.js';
 import type { ExportObject, ServiceNamespaceObject } from './konnectorObjects.js';
 import { serviceNamespacesClient } from './konnectorClients.js';
 import { createSpecReconciler } from './specReconciler.js';
 import { downstreamKeyOf, type NamespaceMapping, type SyncContext } from './syncContext.js';
-import { UpstreamInformers } from './upstreamInformers.js';
 import { createUpstreamReconciler } from './upstreamReconciler.js';
 
 export interface ExportSyncerOptions {
   export: ExportObject;
   claims: AcceptablePermissionClaim[];
   appClient: KubeClient;
+  /** The session's shared app-cluster caches of claimed resources. */
+  claimedObjects: ClaimedObjectCaches;
   providerClient: KubeClient;
   providerNamespace: string;
   providerNamespaceUid?: string;
@@ -39,11 +41,13 @@ export function clusterWideProviderInformer(exp: ExportObject): boolean {
 export class ExportSyncer {
   private readonly abort = new AbortController();
   private readonly runs: Promise<void>[] = [];
-  private readonly upstreamCaches: UpstreamInformers[] = [];
+  /** Provider-side caches; the namespaced ones follow the service namespaces. */
+  private readonly upstreamCaches: Array<{ set: InformerSet; clusterWide: boolean }> = [];
   private readonly informers: Informer[] = [];
   private readonly detach: Array<() => void> = [];
   private main: { spec: Controller; downInformer: Informer } | undefined;
   private readonly claims: Array<{ controller: Controller; downInformer: Informer }> = [];
+  private readonly releases: Array<() => void> = [];
 
   constructor(private readonly opts: ExportSyncerOptions) {}
 
@@ -56,12 +60,19 @@ export class ExportSyncer {
     const gvr = { group: exp.spec.group, version, resource: exp.spec.names.plural, namespaced };
     const logger = opts.logger.child({ export: exp.metadata.name });
     const signal = this.abort.signal;
-    const { downstream, upstream, downInformer, upInformers } = this.caches(
+    const { downstream, upstream, upInformers } = this.caches(
       gvr,
       gvr.resource,
       clusterWideProviderInformer(exp),
       logger,
     );
+    const downInformer = new Informer({
+      resource: downstream,
+      logger,
+      metrics: opts.metrics,
+      name: `app:${gvr.resource}`,
+    });
+    this.informers.push(downInformer);
     const served = exp.spec.versions.find((v) => v.name === version);
     const ctx: SyncContext = {
       exportName: exp.metadata.name ?? '',
@@ -104,7 +115,7 @@ export class ExportSyncer {
       const key = objectKey(obj);
       ctx.upstreamWrites.observed(key, obj);
       up.enqueue(key);
-      const downKey = downstreamKeyOf(ctx, key);
+      const downKey = downstreamKeyOf(ctx, key, obj);
       if (downKey !== undefined) spec.enqueue(downKey);
     };
     this.detach.push(
@@ -129,7 +140,10 @@ export class ExportSyncer {
     const name = `claim:${gvr.group || 'core'}/${gvr.resource}:${opts.export.metadata.name ?? ''}`;
     const logger = parent.child({ claim: `${gvr.resource}.${gvr.group}` });
     // Claimed objects only ever live in service namespaces, whatever the selector says.
-    const { downstream, upstream, downInformer, upInformers } = this.caches(gvr, name, false, logger);
+    const { downstream, upstream, upInformers } = this.caches(gvr, name, false, logger);
+    const shared = opts.claimedObjects.acquire(gvr);
+    this.releases.push(shared.release);
+    const downInformer = shared.informer;
     const controller = new Controller({
       name,
       reconcile: createClaimReconciler({ claim, downstream, upstream, mapping: opts.mapping }),
@@ -137,12 +151,13 @@ export class ExportSyncer {
       metrics: opts.metrics,
       workers: 1,
     });
-    controller.watch(downInformer, (obj) => {
-      if (!isClaimed(claim, obj)) return undefined;
-      const serviceNs = opts.mapping.serviceNamespace(obj.metadata.namespace ?? '')?.status?.namespace;
-      return serviceNs ? `${serviceNs}/${obj.metadata.name ?? ''}` : undefined;
-    });
-    downInformer.start(signal);
+    this.detach.push(
+      controller.watch(downInformer, (obj) => {
+        if (!isClaimed(claim, obj)) return undefined;
+        const serviceNs = opts.mapping.serviceNamespace(obj.metadata.namespace ?? '')?.status?.namespace;
+        return serviceNs ? `${serviceNs}/${obj.metadata.name ?? ''}` : undefined;
+      }),
+    );
     this.runs.push(controller.run(signal));
     const onUpstream = (obj: KubeObject) => controller.enqueue(objectKey(obj));
     this.detach.push(
@@ -155,7 +170,7 @@ export class ExportSyncer {
     this.claims.push({ controller, downInformer });
   }
 
-  /** Clients and caches of one resource on both sides; stop() ends the caches. */
+  /** Clients of one resource on both sides and its provider-side cache; stop() ends the cache. */
   private caches(
     gvr: { group: string; version: string; resource: string; namespaced: boolean },
     name: string,
@@ -165,30 +180,23 @@ export class ExportSyncer {
     const { opts } = this;
     const downstream = new ResourceClient(opts.appClient, gvr);
     const upstream = new ResourceClient(opts.providerClient, gvr);
-    const downInformer = new Informer({
-      resource: downstream,
-      logger,
-      metrics: opts.metrics,
-      name: `app:${name}`,
-    });
-    const upInformers = new UpstreamInformers({
+    // In Namespaced consumer scope the consumer's RBAC allows only its service namespaces.
+    const upInformers = InformerSet.byNamespace({
       resource: upstream,
       logger,
       metrics: opts.metrics,
-      clusterWide,
       name: `provider:${name}`,
       signal: this.abort.signal,
     });
-    upInformers.setNamespaces(opts.serviceNamespaces());
-    this.informers.push(downInformer);
-    this.upstreamCaches.push(upInformers);
-    return { downstream, upstream, downInformer, upInformers };
+    upInformers.setKeys(clusterWide ? [''] : opts.serviceNamespaces());
+    this.upstreamCaches.push({ set: upInformers, clusterWide });
+    return { downstream, upstream, upInformers };
   }
 
   /** The service namespaces changed: follow them, and re-check every object of that namespace. */
   serviceNamespacesChanged(sn: ServiceNamespaceObject | undefined): void {
     const namespaces = this.opts.serviceNamespaces();
-    for (const c of this.upstreamCaches) c.setNamespaces(namespaces);
+    for (const c of this.upstreamCaches) if (!c.clusterWide) c.set.setKeys(namespaces);
     const consumerNs = sn?.metadata.name;
     if (!consumerNs) return;
     if (this.main)
@@ -204,6 +212,10 @@ export class ExportSyncer {
     this.abort.abort();
     for (const d of this.detach) d();
     await Promise.allSettled(this.runs);
-    await Promise.all([...this.informers.map((i) => i.stop()), ...this.upstreamCaches.map((c) => c.stop())]);
+    for (const release of this.releases.splice(0)) release();
+    await Promise.all([
+      ...this.informers.map((i) => i.stop()),
+      ...this.upstreamCaches.map((c) => c.set.stop()),
+    ]);
   }
 }

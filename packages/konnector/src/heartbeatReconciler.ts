@@ -1,5 +1,12 @@
 import { deepEqual, markFalse, markTrue, setSummary } from '@klutch/kube';
-import type { Condition, Informer, ReconcileContext, ReconcileOutcome, ResourceClient } from '@klutch/kube';
+import type {
+  Condition,
+  Informer,
+  InformerSet,
+  ReconcileContext,
+  ReconcileOutcome,
+  ResourceClient,
+} from '@klutch/kube';
 import { formatGoDuration } from './goDuration.js';
 import { formatKubeTime, heartbeatDue, nextHeartbeatInMs } from './heartbeatSchedule.js';
 import { clusterBindingName, konnectorVersion } from './konnectorNames.js';
@@ -13,7 +20,8 @@ export interface HeartbeatDeps {
   clusterBindings: Informer<ClusterBindingObject>;
   clusterBindingClient: ResourceClient<ClusterBindingObject>;
   providerSecrets: Informer<SecretObject>;
-  appSecrets: Informer<SecretObject>;
+  /** The bindings' kubeconfig Secrets in the app cluster. */
+  appSecrets: InformerSet<SecretObject>;
   appSecretClient: ResourceClient<SecretObject>;
   /** The bindings served by this connection. */
   bindings: () => BindingObject[];
@@ -101,7 +109,11 @@ async function copySecret(
   signal: AbortSignal,
 ): Promise<void> {
   const ref = binding.spec.kubeconfigSecretRef;
-  const current = d.appSecrets.get(`${ref.namespace}/${ref.name}`);
+  const key = `${ref.namespace}/${ref.name}`;
+  // A binding that just appeared may not have its Secret's informer listed yet: read it live.
+  const current = d.appSecrets.hasSyncedFor(key)
+    ? d.appSecrets.get(key)
+    : await d.appSecretClient.tryGet(ref.name, { namespace: ref.namespace, signal });
   const type = source.type ?? 'Opaque';
   if (current && deepEqual(current.data ?? {}, source.data ?? {}) && (current.type ?? 'Opaque') === type)
     return;

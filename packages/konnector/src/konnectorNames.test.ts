@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isDnsSubdomain } from '@klutch/kube';
 import { beheadClusterName, prependClusterName } from './konnectorNames.js';
 
 describe('Prefixed names of cluster-scoped objects', () => {
@@ -16,5 +17,19 @@ describe('Prefixed names of cluster-scoped objects', () => {
   });
   it('round-trips', () => {
     assert.equal(beheadClusterName('p', prependClusterName('p', 'name')), 'name');
+  });
+  it('caps an over-long prefixed name at 253 characters and maps it back only through the annotation', () => {
+    const long = `db.${'x'.repeat(245)}`;
+    const up = prependClusterName('cluster-abcdefgh', long);
+    assert.equal(up.length, 253);
+    assert.ok(isDnsSubdomain(up), up);
+    assert.equal(prependClusterName('cluster-abcdefgh', long), up, 'stable');
+    assert.notEqual(prependClusterName('cluster-abcdefgh', `${long}y`), up, 'distinct');
+    // Only the recorded downstream name leads back to the object the copy was made from.
+    assert.notEqual(beheadClusterName('cluster-abcdefgh', up), long);
+    assert.equal(beheadClusterName('cluster-abcdefgh', up, long), long);
+    // An annotation that does not map to the name is not believed.
+    assert.equal(beheadClusterName('cluster-abcdefgh', up, 'other'), undefined);
+    assert.equal(beheadClusterName('cluster-zzzzzzzz', up, long), undefined);
   });
 });

@@ -86,3 +86,9 @@ export interface CrdObject extends KubeObject {
   };
   status?: { conditions?: CrdCondition[]; acceptedNames?: unknown; storedVersions?: string[] };
 }
+
+/** `namespace/name` of the kubeconfig Secret a binding names. */
+export function kubeconfigSecretKey(b: BindingObject): string {
+  const ref = b.spec.kubeconfigSecretRef;
+  return `${ref.namespace}/${ref.name}`;
+}

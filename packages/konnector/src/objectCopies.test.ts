@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '@klutch/kube';
-import { boundAnnotation, clusterNamespaceAnnotation, resourceOwnerAnnotation } from './konnectorNames.js';
+import {
+  beheadClusterName,
+  boundAnnotation,
+  clusterNamespaceAnnotation,
+  downstreamNameAnnotation,
+  prependClusterName,
+  resourceOwnerAnnotation,
+} from './konnectorNames.js';
 import {
   claimedCopy,
   claimedCopyDiffers,
@@ -67,6 +74,20 @@ describe('upstream copy on create', () => {
     assert.deepEqual(up.metadata.ownerReferences, [
       { apiVersion: 'v1', kind: 'Namespace', name: 'cluster-x', uid: 'nsuid' },
     ]);
+    assert.equal(up.metadata.annotations?.[downstreamNameAnnotation], undefined, 'as the Go konnector');
+  });
+  it('records the downstream name on a copy whose prefixed name was capped', () => {
+    const name = 'w'.repeat(250);
+    const cs: KubeObject = { apiVersion: downstream.apiVersion, kind: downstream.kind, metadata: { name } };
+    const target = { name: prependClusterName('cluster-x', name) };
+    const up = upstreamCopyForCreate(cs, target, {
+      providerNamespace: 'cluster-x',
+      providerNamespaceUid: 'u',
+    });
+    assert.equal(up.metadata.annotations?.[downstreamNameAnnotation], name);
+    assert.equal(beheadClusterName('cluster-x', target.name, name), name);
+    const adopted = downstreamCopyForAdopt(up, { name });
+    assert.equal(adopted.metadata.annotations?.[downstreamNameAnnotation], undefined);
   });
 });
 

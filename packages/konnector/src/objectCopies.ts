@@ -1,6 +1,11 @@
 import { deepEqual } from '@klutch/kube';
 import type { KubeObject, OwnerReference } from '@klutch/kube';
-import { boundAnnotation, clusterNamespaceAnnotation, resourceOwnerAnnotation } from './konnectorNames.js';
+import {
+  boundAnnotation,
+  clusterNamespaceAnnotation,
+  downstreamNameAnnotation,
+  resourceOwnerAnnotation,
+} from './konnectorNames.js';
 
 /** Metadata that belongs to one API server and must never be copied to another. */
 const serverOwnedMetadata = [
@@ -53,6 +58,10 @@ export function upstreamCopyForCreate(
   copy.metadata.annotations = { ...copy.metadata.annotations, [boundAnnotation]: 'true' };
   if (clusterScoped) {
     copy.metadata.annotations[clusterNamespaceAnnotation] = clusterScoped.providerNamespace;
+    const name = downstream.metadata.name ?? '';
+    // A capped upstream name cannot be read back: record the downstream name.
+    if (target.name !== `${clusterScoped.providerNamespace}-${name}`)
+      copy.metadata.annotations[downstreamNameAnnotation] = name;
     copy.metadata.ownerReferences = [providerNamespaceOwnerReference(clusterScoped)];
   }
   return copy;
@@ -93,6 +102,7 @@ export function downstreamCopyForAdopt(upstream: KubeObject, target: CopyTarget)
   const copy = cleanedClone(upstream, target);
   const annotations: Record<string, string> = { ...copy.metadata.annotations, [boundAnnotation]: 'true' };
   delete annotations[clusterNamespaceAnnotation];
+  delete annotations[downstreamNameAnnotation];
   copy.metadata.annotations = annotations;
   return copy;
 }

@@ -1,7 +1,9 @@
 import { Controller, Informer, KubeClient, loadRemoteKubeConfig } from '@klutch/kube';
+import type { InformerSet } from '@klutch/kube';
 import type { Logger, RuntimeMetrics } from '@klutch/kube';
 import type { ConnectedState, HeartbeatState, InformerSyncState } from './bindingConditions.js';
 import { syncBindingCrd } from './bindingCrdSync.js';
+import type { ClaimedObjectCaches } from './claimedObjectCaches.js';
 import { createExportReconciler } from './exportReconciler.js';
 import { ExportSyncer } from './exportSyncer.js';
 import { acceptedClaims } from './claimOwnership.js';
@@ -30,7 +32,10 @@ import type { NamespaceMapping } from './syncContext.js';
 export interface AppCaches {
   client: KubeClient;
   bindings: Informer<BindingObject>;
-  secrets: Informer<SecretObject>;
+  /** The bindings' kubeconfig Secrets, one informer each (not every Secret of the cluster). */
+  kubeconfigSecrets: InformerSet<SecretObject>;
+  /** Metadata-only caches of claimed resources, shared by the export syncers. */
+  claimedObjects: ClaimedObjectCaches;
   crds: Informer<CrdObject>;
   namespaces: Informer;
 }
@@ -119,7 +124,7 @@ export class ProviderConnection {
         clusterBindings: this.clusterBindings,
         clusterBindingClient: clusterBindingsClient(this.client),
         providerSecrets: this.providerSecrets,
-        appSecrets: opts.app.secrets,
+        appSecrets: opts.app.kubeconfigSecrets,
         appSecretClient: secretsClient(opts.app.client),
         bindings: () => this.bindings(),
         report: (s) => this.setHeartbeat(s),
@@ -264,6 +269,7 @@ export class ProviderConnection {
       export: exp,
       claims: acceptedClaims(binding.spec.permissionClaims),
       appClient: this.opts.app.client,
+      claimedObjects: this.opts.app.claimedObjects,
       providerClient: this.client,
       providerNamespace: this.providerNamespace,
       ...(this.providerNamespaceUid !== undefined ? { providerNamespaceUid: this.providerNamespaceUid } : {}),

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeApiError, MutationCache, silentLogger } from '@klutch/kube';
-import type { Informer, KubeObject, ResourceClient } from '@klutch/kube';
+import type { Informer, InformerSet, KubeObject, ResourceClient } from '@klutch/kube';
 import { boundAnnotation, syncerFinalizer } from './konnectorNames.js';
 import type { ServiceNamespaceObject } from './konnectorObjects.js';
 import { createSpecReconciler } from './specReconciler.js';
 import type { SyncContext } from './syncContext.js';
-import type { UpstreamInformers } from './upstreamInformers.js';
 
 const appObject: KubeObject = {
   apiVersion: 'konnector.test/v1',
@@ -66,7 +65,7 @@ function fakeContext(opts: { upstreamCached?: KubeObject; downstreamPatch: () =>
     upInformers: {
       hasSyncedFor: () => true,
       get: () => opts.upstreamCached,
-    } as unknown as UpstreamInformers,
+    } as unknown as InformerSet,
     upstreamWrites: new MutationCache(),
     mapping: { serviceNamespace: () => sn, consumerNamespaceOf: () => 'app' },
     serviceNamespaces: {} as ResourceClient<ServiceNamespaceObject>,

@@ -5,6 +5,7 @@ import {
   Controller,
   EventRecorder,
   Informer,
+  InformerSet,
   isAlreadyExists,
   KubeClient,
   LeaderElector,
@@ -14,10 +15,16 @@ import {
 } from '@klutch/kube';
 import type { Logger } from '@klutch/kube';
 import { createBindingReconciler } from './bindingReconciler.js';
+import { ClaimedObjectCaches } from './claimedObjectCaches.js';
 import { ConnectionRegistry } from './connectionRegistry.js';
 import { bindingsClient, crdsClient, namespacesClient, secretsClient } from './konnectorClients.js';
 import { konnectorComponent } from './konnectorNames.js';
-import type { BindingObject, CrdObject } from './konnectorObjects.js';
+import {
+  kubeconfigSecretKey,
+  type BindingObject,
+  type CrdObject,
+  type SecretObject,
+} from './konnectorObjects.js';
 
 export const defaultHeartbeatIntervalMs = 5 * 60_000;
 export const defaultInformerSyncTimeoutMs = 150_000;
@@ -167,7 +174,16 @@ async function runSession(s: SessionOptions): Promise<void> {
       metrics,
       name: 'app:apiservicebindings',
     }),
-    secrets: new Informer({ resource: secretsClient(client), logger: log, metrics, name: 'app:secrets' }),
+    // Only the Secrets the bindings name, each watched by name: an app cluster holds many
+    // Secrets (Helm releases of 10-100 KB each) the konnector has nothing to do with.
+    kubeconfigSecrets: InformerSet.byName<SecretObject>({
+      resource: secretsClient(client),
+      logger: log,
+      metrics,
+      name: 'app:secrets',
+      signal,
+    }),
+    claimedObjects: new ClaimedObjectCaches({ client, logger: log, metrics, signal }),
     crds: new Informer<CrdObject>({ resource: crdsClient(client), logger: log, metrics, name: 'app:crds' }),
     namespaces: new Informer({
       resource: namespacesClient(client),
@@ -176,6 +192,13 @@ async function runSession(s: SessionOptions): Promise<void> {
       name: 'app:namespaces',
     }),
   };
+  const followBindingSecrets = () =>
+    app.kubeconfigSecrets.setKeys(app.bindings.list().map((b) => kubeconfigSecretKey(b)));
+  app.bindings.addHandlers({
+    onAdd: followBindingSecrets,
+    onUpdate: followBindingSecrets,
+    onDelete: followBindingSecrets,
+  });
   const registry = new ConnectionRegistry(
     {
       app,
@@ -198,19 +221,17 @@ async function runSession(s: SessionOptions): Promise<void> {
     reconcile: createBindingReconciler({
       bindings: app.bindings,
       bindingClient: bindingsClient(client),
-      secrets: app.secrets,
+      secrets: app.kubeconfigSecrets,
       registry,
       events: new EventRecorder({ client, component: konnectorComponent, logger: log }),
     }),
   });
   bindingController.watch(app.bindings);
-  bindingController.watch(app.secrets, (secret) =>
+  bindingController.watch(app.kubeconfigSecrets, (secret) =>
     app.bindings
       .list()
       .filter(
-        (b) =>
-          b.spec.kubeconfigSecretRef.namespace === secret.metadata.namespace &&
-          b.spec.kubeconfigSecretRef.name === secret.metadata.name,
+        (b) => kubeconfigSecretKey(b) === `${secret.metadata.namespace ?? ''}/${secret.metadata.name ?? ''}`,
       )
       .map((b) => `${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`),
   );
@@ -220,11 +241,12 @@ async function runSession(s: SessionOptions): Promise<void> {
       .filter((b) => b.metadata.name === crd.metadata.name)
       .map((b) => `${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`),
   );
-  for (const i of Object.values(app)) if (i instanceof Informer) i.start(signal);
+  const informers = [app.bindings, app.crds, app.namespaces];
+  for (const i of informers) i.start(signal);
   try {
-    await Promise.all(
-      [app.bindings, app.secrets, app.crds, app.namespaces].map((i) => i.waitForSync(signal)),
-    );
+    await Promise.all(informers.map((i) => i.waitForSync(signal)));
+    // The bindings are listed, so the set now has an informer for each of their Secrets.
+    await app.kubeconfigSecrets.waitForSync(signal);
     s.setReady(true);
     log.info('konnector leading: caches synced, controllers starting');
   } catch {
@@ -233,6 +255,10 @@ async function runSession(s: SessionOptions): Promise<void> {
   await bindingController.run(signal);
   s.setReady(false);
   await registry.stopAll();
-  await Promise.allSettled([app.bindings, app.secrets, app.crds, app.namespaces].map((i) => i.stop()));
+  await Promise.allSettled([
+    ...informers.map((i) => i.stop()),
+    app.kubeconfigSecrets.stop(),
+    app.claimedObjects.stop(),
+  ]);
   log.info('konnector session ended');
 }

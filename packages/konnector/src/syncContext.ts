@@ -1,9 +1,15 @@
 import { splitObjectKey } from '@klutch/kube';
-import type { Controller, Informer, KubeObject, MutationCache, ResourceClient } from '@klutch/kube';
-import { beheadClusterName, prependClusterName } from './konnectorNames.js';
+import type {
+  Controller,
+  Informer,
+  InformerSet,
+  KubeObject,
+  MutationCache,
+  ResourceClient,
+} from '@klutch/kube';
+import { beheadClusterName, downstreamNameAnnotation, prependClusterName } from './konnectorNames.js';
 import type { ServiceNamespaceObject } from './konnectorObjects.js';
 import type { CopyTarget } from './objectCopies.js';
-import type { UpstreamInformers } from './upstreamInformers.js';
 
 /** Consumer namespace <-> service namespace, from the provider's APIServiceNamespaces. */
 export interface NamespaceMapping {
@@ -23,7 +29,7 @@ export interface SyncContext {
   downstream: ResourceClient;
   upstream: ResourceClient;
   downInformer: Informer;
-  upInformers: UpstreamInformers;
+  upInformers: InformerSet;
   /** Upstream writes of the spec sync that the provider-side cache may not show yet. */
   upstreamWrites: MutationCache;
   mapping: NamespaceMapping;
@@ -32,10 +38,20 @@ export interface SyncContext {
   controllers: { spec?: Controller; upstream?: Controller };
 }
 
-/** The downstream key of an upstream object, or undefined when it is not this consumer's. */
-export function downstreamKeyOf(ctx: SyncContext, upstreamKey: string): string | undefined {
+/**
+ * The downstream key of an upstream object, or undefined when it is not this consumer's. `up` is
+ * the upstream object when known (a capped cluster-scoped name maps back only through it).
+ */
+export function downstreamKeyOf(ctx: SyncContext, upstreamKey: string, up?: KubeObject): string | undefined {
   const { namespace, name } = splitObjectKey(upstreamKey);
-  if (ctx.clusterScoped) return beheadClusterName(ctx.providerNamespace, name);
+  if (ctx.clusterScoped) {
+    const known = up ?? ctx.upInformers.get(upstreamKey);
+    return beheadClusterName(
+      ctx.providerNamespace,
+      name,
+      known?.metadata.annotations?.[downstreamNameAnnotation],
+    );
+  }
   if (!namespace) return undefined;
   const consumerNs = ctx.mapping.consumerNamespaceOf(namespace);
   return consumerNs ? `${consumerNs}/${name}` : undefined;

@@ -1,4 +1,4 @@
-import type { Informer } from './informer.js';
+import type { InformerSource } from './informer.js';
 import { isConflict } from './kubeApiError.js';
 import type { KubeObject } from './kubeObject.js';
 import { objectKey } from './kubeObject.js';
@@ -46,7 +46,7 @@ export class Controller {
   readonly name: string;
   private readonly opts: ControllerOptions;
   private readonly log: Logger;
-  private readonly sources: Array<{ informer: Informer<KubeObject>; map: KeyMapper<KubeObject> }> = [];
+  private readonly sources: Array<{ informer: InformerSource<KubeObject>; map: KeyMapper<KubeObject> }> = [];
   private queue: Workqueue<string> | undefined;
 
   constructor(opts: ControllerOptions) {
@@ -56,9 +56,9 @@ export class Controller {
   }
 
   /** Reconciles keys derived from every event of `informer`. Returns a function that stops watching it. */
-  watch<T extends KubeObject>(informer: Informer<T>, map: KeyMapper<T> = objectKey): () => void {
+  watch<T extends KubeObject>(informer: InformerSource<T>, map: KeyMapper<T> = objectKey): () => void {
     const source = {
-      informer: informer as unknown as Informer<KubeObject>,
+      informer: informer as unknown as InformerSource<KubeObject>,
       map: map as KeyMapper<KubeObject>,
     };
     this.sources.push(source);

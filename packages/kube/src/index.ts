@@ -52,7 +52,9 @@ export { createMergePatch, createMergePatchWithPreconditions, deepEqual } from '
 export { addFinalizer, hasFinalizer, isBeingDeleted, removeFinalizer } from './finalizers.js';
 export * from './conditions.js';
 export { Informer } from './informer.js';
-export type { InformerHandlers, InformerOptions } from './informer.js';
+export type { InformerHandlers, InformerOptions, InformerSource } from './informer.js';
+export { InformerSet } from './informerSet.js';
+export type { InformerScope, InformerSetOptions } from './informerSet.js';
 export { MutationCache } from './mutationCache.js';
 export type { MutationCacheOptions } from './mutationCache.js';
 export { Workqueue } from './workqueue.js';
@@ -72,6 +74,7 @@ export { RuntimeMetrics } from './metrics.js';
 export type { ReconcileResult } from './metrics.js';
 export { createLogger, silentLogger } from './logger.js';
 export { isDnsLabel, isDnsSubdomain, logLevels } from './nameChecks.js';
+export { capName, maxDnsLabelLength, maxDnsSubdomainLength } from './nameCapping.js';
 export type { Logger, LoggerConfig } from './logger.js';
 export { EventRecorder } from './eventRecorder.js';
 export type { CoreEvent, EventRecorderOptions, EventType } from './eventRecorder.js';

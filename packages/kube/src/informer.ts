@@ -37,6 +37,19 @@ export interface InformerOptions<T extends KubeObject> {
    * a cache (client-go strips them the same way).
    */
   keepManagedFields?: boolean;
+  /**
+   * Cache only each object's metadata (PartialObjectMetadata, as client-go's metadata
+   * informers): for resources whose bodies are large and only trigger work that reads the
+   * object live (Secrets). The cached objects have `kind: PartialObjectMetadata` and no body.
+   */
+  metadataOnly?: boolean;
+}
+
+/** What a controller needs from a cache it watches: an Informer, or a set of them. */
+export interface InformerSource<T extends KubeObject = KubeObject> {
+  addHandlers(h: InformerHandlers<T>): () => void;
+  waitForSync(signal?: AbortSignal): Promise<void>;
+  list(namespace?: string): T[];
 }
 
 /**
@@ -48,7 +61,7 @@ export interface InformerOptions<T extends KubeObject> {
  * staleness guard). A relist is diffed against the cache, so handlers see
  * exactly the changes they missed, never a duplicate.
  */
-export class Informer<T extends KubeObject = KubeObject> {
+export class Informer<T extends KubeObject = KubeObject> implements InformerSource<T> {
   readonly name: string;
   private readonly opts: InformerOptions<T>;
   private readonly log: Logger;
@@ -187,6 +200,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       namespace: this.opts.namespace,
       labelSelector: this.opts.labelSelector,
       fieldSelector: this.opts.fieldSelector,
+      metadataOnly: this.opts.metadataOnly,
       signal,
     });
     signal.throwIfAborted();
@@ -249,6 +263,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         namespace: this.opts.namespace,
         labelSelector: this.opts.labelSelector,
         fieldSelector: this.opts.fieldSelector,
+        metadataOnly: this.opts.metadataOnly,
         resourceVersion: this.resourceVersion,
         timeoutSeconds,
         signal: watchAbort.signal,

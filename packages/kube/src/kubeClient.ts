@@ -17,6 +17,8 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   contentType?: string;
+  /** Accept header; default `application/json` (e.g. a PartialObjectMetadata media type). */
+  accept?: string;
   signal?: AbortSignal;
   /** Time to wait for response headers (default 30 s). */
   timeoutMs?: number;
@@ -158,7 +160,7 @@ export class KubeClient {
 
   /** One request; resolves to the parsed JSON body, throws KubeApiError on HTTP errors. */
   async request<T = unknown>(opts: RequestOptions): Promise<T> {
-    const res = await this.send(opts, 'application/json', opts.timeoutMs ?? 60_000);
+    const res = await this.send(opts, opts.accept ?? 'application/json', opts.timeoutMs ?? 60_000);
     const text = await res.body.text();
     if (res.statusCode >= 400) {
       throw new KubeApiError(opts.method, opts.path, res.statusCode, parseStatus(text), text);
@@ -177,7 +179,7 @@ export class KubeClient {
     // The body timeout doubles as an idle timeout: bookmarks arrive about once a minute.
     const res = await this.send(
       { ...opts, method: 'GET' },
-      'application/json',
+      opts.accept ?? 'application/json',
       opts.idleTimeoutMs ?? 5 * 60_000,
     );
     if (res.statusCode >= 400) {

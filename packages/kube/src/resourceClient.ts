@@ -13,8 +13,17 @@ export interface ListOptions {
   limit?: number;
   continue?: string;
   resourceVersion?: string;
+  /**
+   * Ask for PartialObjectMetadata: the server sends only each object's metadata (no spec,
+   * data or status), which is all a cache that only triggers work needs.
+   */
+  metadataOnly?: boolean;
   signal?: AbortSignal;
 }
+
+/** Media types of the server-side metadata-only projection (as client-go's metadata client). */
+const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 export interface WriteOptions {
   namespace?: string;
@@ -116,6 +125,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       method: 'GET',
       path: this.path(opts.namespace),
       query,
+      ...(opts.metadataOnly ? { accept: METADATA_LIST_ACCEPT } : {}),
       signal: opts.signal,
     });
   }
@@ -232,6 +242,8 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     labelSelector?: string;
     fieldSelector?: string;
     timeoutSeconds?: number;
+    /** Events carry PartialObjectMetadata (see ListOptions.metadataOnly). */
+    metadataOnly?: boolean;
     signal?: AbortSignal;
     idleTimeoutMs?: number;
   }): AsyncGenerator<WatchEvent<T>> {
@@ -245,6 +257,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
         fieldSelector: opts.fieldSelector,
         timeoutSeconds: opts.timeoutSeconds,
       },
+      ...(opts.metadataOnly ? { accept: METADATA_ACCEPT } : {}),
       signal: opts.signal,
       idleTimeoutMs: opts.idleTimeoutMs,
     });
