@@ -3,6 +3,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { connect, createServer as createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { eventually } from '@klutch/testenv';
 import { KubeClient } from './kubeClient.js';
 import { KubeConfig } from './kubeConfig.js';
 import { LeadershipLostError, runUnderLeadership } from './leadershipScope.js';
@@ -115,7 +116,7 @@ describe('KubeClient under a leadership term', () => {
       const inFlight = runUnderLeadership(leadership.signal, () =>
         client.request({ method: 'PUT', path: '/api/v1/namespaces/ns/configmaps/x', body: {} }),
       );
-      await new Promise((r) => setTimeout(r, 100)); // dispatched, never answered
+      await eventually(() => assert.equal(arrived.length, 1), 10_000, 10); // sent, never answered
       const startedAt = performance.now();
       leadership.abort(new Error('lease not renewed within 10000 ms'));
       await assert.rejects(inFlight);
