@@ -12,7 +12,21 @@ describe('parseCommandLine', () => {
     assert.equal(p.options.consumerScope, 'Namespaced');
     assert.equal(p.options.clusterScopedIsolation, 'Prefixed');
     assert.equal(p.options.healthAddress, '127.0.0.1:8090');
-    assert.equal(p.options.leaderElection, false);
+    assert.equal(p.options.leaderElection, true);
+  });
+
+  it('turns leader election off only when told to', () => {
+    for (const [args, want] of [
+      [['--leader-election=false'], false],
+      [['--leader-elect=false'], false],
+      [['--leader-election'], true],
+    ] as const) {
+      const p = parseCommandLine(args);
+      assert.equal(p.kind === 'run' && p.options.leaderElection, want, args.join(' '));
+    }
+    const bad = parseCommandLine(['--leader-election=no']);
+    assert.equal(bad.kind, 'error');
+    assert.match(bad.kind === 'error' ? bad.message : '', /--leader-election takes true or false/);
   });
 
   it('normalizes scope and isolation case-insensitively', () => {

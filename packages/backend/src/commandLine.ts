@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isDnsLabel, logLevels } from '@klutch/kube';
+import { isDnsLabel, logLevels, takeLeaderElectionFlag } from '@klutch/kube';
 import {
   clusterScopedIsolations,
   consumerScopes,
@@ -51,7 +51,8 @@ Flags:
   --external-address URL            https URL of this API server as consumers reach it (default: the kubeconfig's server)
   --external-ca-file PATH           PEM CA bundle consumers should trust (default: the kubeconfig's CA)
   --external-server-name NAME       tls-server-name written into consumer kubeconfigs
-  --leader-election                 run the controllers only while holding the Lease klutch-backend
+  --leader-election=false           run the controllers without leader election (default: only while
+                                    holding the Lease klutch-backend; also --leader-elect[=BOOL])
   --lease-namespace NAME            namespace of that Lease (default kube-system)
   --health-address HOST:PORT        serves /healthz, /readyz and /metrics (default 127.0.0.1:8090)
   --log-level LEVEL                 trace, debug, info, warn, error or silent (default info)
@@ -60,10 +61,12 @@ Flags:
 
 /** Parses the program's flags; never exits, so it can be tested. */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const election = takeLeaderElectionFlag(argv);
+  if ('error' in election) return { kind: 'error', message: election.error };
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: election.rest,
       strict: true,
       allowPositionals: false,
       options: {
@@ -75,7 +78,6 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
         'external-address': { type: 'string' },
         'external-ca-file': { type: 'string' },
         'external-server-name': { type: 'string' },
-        'leader-election': { type: 'boolean', default: false },
         'lease-namespace': { type: 'string', default: 'kube-system' },
         'health-address': { type: 'string', default: '127.0.0.1:8090' },
         'log-level': { type: 'string', default: 'info' },
@@ -129,7 +131,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       ...(values['external-server-name'] !== undefined
         ? { externalServerName: values['external-server-name'] }
         : {}),
-      leaderElection: values['leader-election'],
+      leaderElection: election.leaderElection,
       leaseNamespace,
       healthAddress: address,
       logLevel: values['log-level'],

@@ -8,12 +8,19 @@ describe('command line', () => {
       kind: 'run',
       options: {
         connectionSecretNamespace: 'klutch-system',
-        leaderElection: false,
+        leaderElection: true,
         healthAddress: '127.0.0.1:8082',
         logLevel: 'info',
         workers: 2,
       },
     });
+  });
+
+  it('runs without leader election only when told to', () => {
+    const off = parseCommandLine(['--leader-election=false']);
+    assert.equal(off.kind === 'run' && off.options.leaderElection, false);
+    const bad = parseCommandLine(['--leader-elect=nah']);
+    assert.match(bad.kind === 'error' ? bad.message : '', /--leader-elect takes true or false/);
   });
 
   it('takes every flag', () => {

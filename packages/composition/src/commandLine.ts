@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isDnsLabel, logLevels } from '@klutch/kube';
+import { isDnsLabel, logLevels, takeLeaderElectionFlag } from '@klutch/kube';
 import { defaultConnectionSecretNamespace } from './startComposition.js';
 
 export interface CompositionCommandLine {
@@ -25,7 +25,8 @@ dataservices.anynines.com managed resources and reports their state back.
 Flags:
   --kubeconfig PATH                    kubeconfig of the control-plane cluster (default: $KUBECONFIG, then in-cluster)
   --connection-secret-namespace NAME   where the provider writes connection Secrets; created if missing (default ${defaultConnectionSecretNamespace})
-  --leader-election                    run the controllers only while holding the Lease klutch-composition
+  --leader-election=false              run the controllers without leader election (default: only while
+                                       holding the Lease klutch-composition; also --leader-elect[=BOOL])
   --leader-election-namespace NAME     namespace of that Lease (default: the connection-secret namespace)
   --health-address HOST:PORT           serves /healthz, /readyz and /metrics (default 127.0.0.1:8082)
   --log-level LEVEL                    trace, debug, info, warn, error or silent (default info)
@@ -41,16 +42,17 @@ function namespaceProblem(flag: string, value: string): string | undefined {
 
 /** Parses the program's flags; never exits, so it can be tested. */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const election = takeLeaderElectionFlag(argv);
+  if ('error' in election) return { kind: 'error', message: election.error };
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: election.rest,
       strict: true,
       allowPositionals: false,
       options: {
         kubeconfig: { type: 'string' },
         'connection-secret-namespace': { type: 'string', default: defaultConnectionSecretNamespace },
-        'leader-election': { type: 'boolean', default: false },
         'leader-election-namespace': { type: 'string' },
         'health-address': { type: 'string', default: '127.0.0.1:8082' },
         'log-level': { type: 'string', default: 'info' },
@@ -95,7 +97,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     options: {
       ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
       connectionSecretNamespace,
-      leaderElection: values['leader-election'],
+      leaderElection: election.leaderElection,
       ...(values['leader-election-namespace'] !== undefined
         ? { leaderElectionNamespace: values['leader-election-namespace'] }
         : {}),

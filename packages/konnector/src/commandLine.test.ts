@@ -7,6 +7,7 @@ describe('konnector command line', () => {
     assert.deepEqual(parseCommandLine([]), {
       kind: 'run',
       options: {
+        leaderElection: true,
         leaseName: 'klutch-bind',
         leaseNamespace: 'kube-system',
         logLevel: 'info',
@@ -25,6 +26,7 @@ describe('konnector command line', () => {
     const r = parseCommandLine([
       '--kubeconfig',
       '/k',
+      '--leader-election=false',
       '--lease-name',
       'l',
       '--health-address',
@@ -40,6 +42,7 @@ describe('konnector command line', () => {
       kind: 'run',
       options: {
         kubeconfig: '/k',
+        leaderElection: false,
         leaseName: 'l',
         leaseNamespace: 'kube-system',
         healthAddress: '0.0.0.0:9090',
@@ -57,6 +60,7 @@ describe('konnector command line', () => {
       [['--health-address', 'nowhere'], /--health-address must be HOST:PORT/],
       [['--lease-namespace', 'Bad_NS'], /not a valid namespace name/],
       [['--unknown'], /Unknown option/],
+      [['--leader-elect=off'], /--leader-elect takes true or false/],
     ];
     for (const [argv, re] of bad) {
       const r = parseCommandLine(argv);

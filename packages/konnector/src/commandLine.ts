@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { isDnsLabel, isDnsSubdomain, logLevels } from '@klutch/kube';
+import { isDnsLabel, isDnsSubdomain, logLevels, takeLeaderElectionFlag } from '@klutch/kube';
 import { parseGoDuration } from './goDuration.js';
 
 export interface KonnectorCommandLine {
   kubeconfig?: string;
+  leaderElection: boolean;
   leaseName: string;
   leaseNamespace: string;
   logLevel: string;
@@ -25,6 +26,8 @@ the service provider (spec up, status down), syncs claimed Secrets/ConfigMaps an
 
 Flags:
   --kubeconfig PATH              kubeconfig of the app cluster (default: $KUBECONFIG, then in-cluster)
+  --leader-election=false        sync without leader election: only for a single konnector
+                                 (default: only while holding the Lease; also --leader-elect[=BOOL])
   --lease-name NAME              Lease used for leader election (default klutch-bind)
   --lease-namespace NAME         namespace of the Lease (default: $POD_NAMESPACE, else kube-system)
   --health-address HOST:PORT     serves /healthz, /readyz and /metrics (default 127.0.0.1:8080)
@@ -37,10 +40,12 @@ Flags:
 
 /** Parses the konnector's flags; never exits, so it can be tested. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ParsedCommandLine {
+  const election = takeLeaderElectionFlag(argv);
+  if ('error' in election) return { kind: 'error', message: election.error };
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: election.rest,
       strict: true,
       allowPositionals: false,
       options: {
@@ -83,7 +88,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       kind: 'error',
       message: `--health-address must be HOST:PORT, e.g. 127.0.0.1:8080, got ${JSON.stringify(address)}`,
     };
-  const options: KonnectorCommandLine = { leaseName, leaseNamespace, logLevel, healthAddress: address };
+  const options: KonnectorCommandLine = {
+    leaderElection: election.leaderElection,
+    leaseName,
+    leaseNamespace,
+    logLevel,
+    healthAddress: address,
+  };
   if (values.kubeconfig !== undefined) options.kubeconfig = values.kubeconfig;
   for (const [flag, field] of [
     ['heartbeat-interval', 'heartbeatIntervalMs'],

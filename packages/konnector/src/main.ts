@@ -23,6 +23,7 @@ try {
   const konnector = await startKonnector({
     ...(options.kubeconfig !== undefined ? { kubeconfigPath: options.kubeconfig } : {}),
     logger,
+    leaderElection: options.leaderElection,
     leaseName: options.leaseName,
     leaseNamespace: options.leaseNamespace,
     healthAddress: options.healthAddress,

@@ -34,6 +34,8 @@ export interface KonnectorOptions {
   client?: KubeClient;
   kubeconfigPath?: string;
   logger: Logger;
+  /** Sync only while holding the Lease (default true); false runs one konnector without a Lease. */
+  leaderElection?: boolean;
   leaseName?: string;
   /** Default $POD_NAMESPACE, else kube-system. */
   leaseNamespace?: string;
@@ -112,6 +114,35 @@ export async function startKonnector(opts: KonnectorOptions): Promise<KonnectorH
       })
     : undefined;
 
+  const session = (signal: AbortSignal) =>
+    runSession({
+      client,
+      logger,
+      metrics,
+      signal,
+      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs,
+      informerSyncTimeoutMs: opts.informerSyncTimeoutMs ?? defaultInformerSyncTimeoutMs,
+      setReady: (r) => {
+        ready = r;
+      },
+    });
+  if (opts.leaderElection === false) {
+    logger.info('leader election is off: this must be the only konnector of the cluster');
+    const done = session(stop.signal).finally(async () => {
+      await health?.close();
+      if (ownsClient) await client.close();
+    });
+    return {
+      stop: async () => {
+        stop.abort();
+        await done;
+      },
+      isLeader: () => !stop.signal.aborted,
+      done,
+      ...(health ? { healthUrl: health.url } : {}),
+      metrics,
+    };
+  }
   const elector = new LeaderElector({
     client,
     namespace: opts.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'kube-system',
@@ -122,19 +153,7 @@ export async function startKonnector(opts: KonnectorOptions): Promise<KonnectorH
     ...(opts.leaseDurationMs !== undefined ? { leaseDurationMs: opts.leaseDurationMs } : {}),
     ...(opts.renewDeadlineMs !== undefined ? { renewDeadlineMs: opts.renewDeadlineMs } : {}),
     ...(opts.retryPeriodMs !== undefined ? { retryPeriodMs: opts.retryPeriodMs } : {}),
-    onStartedLeading: async (leadership) => {
-      await runSession({
-        client,
-        logger,
-        metrics,
-        signal: leadership,
-        heartbeatIntervalMs: opts.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs,
-        informerSyncTimeoutMs: opts.informerSyncTimeoutMs ?? defaultInformerSyncTimeoutMs,
-        setReady: (r) => {
-          ready = r;
-        },
-      });
-    },
+    onStartedLeading: session,
   });
   const done = elector.run(stop.signal).finally(async () => {
     await health?.close();

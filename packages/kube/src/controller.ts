@@ -16,7 +16,11 @@ export interface ReconcileOutcome {
 }
 
 export interface ReconcileContext {
-  /** Aborts when the controller stops (shutdown or lost leadership). */
+  /**
+   * Aborts when the controller stops (shutdown or lost leadership). Under leader election the
+   * runtime also aborts and refuses the reconcile's Kubernetes requests itself; pass the signal
+   * to anything else that waits (broker calls, sleeps) so the reconcile ends promptly.
+   */
   signal: AbortSignal;
   logger: Logger;
 }

@@ -70,6 +70,11 @@ export type {
 } from './controller.js';
 export { LeaderElector, microTime } from './leaderElection.js';
 export type { Lease, LeaderElectionOptions } from './leaderElection.js';
+export { takeLeaderElectionFlag } from './leaderElectionFlag.js';
+export type { LeaderElectionFlag } from './leaderElectionFlag.js';
+export { currentLeadership, LeadershipLostError, runUnderLeadership } from './leadershipScope.js';
+export { defaultLeaseTiming, leaseTimingProblem } from './leaseTiming.js';
+export type { LeaseTiming } from './leaseTiming.js';
 export { RuntimeMetrics } from './metrics.js';
 export type { ReconcileResult } from './metrics.js';
 export { createLogger, silentLogger } from './logger.js';

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { connect, createServer as createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { eventually } from '@klutch/testenv';
 import { KubeClient } from './kubeClient.js';
 import { KubeConfig } from './kubeConfig.js';
+import { LeadershipLostError, runUnderLeadership } from './leadershipScope.js';
 
 /** Records uncaught exceptions until stop() (the test runner would otherwise fail the file). */
 function captureUncaught(): { readonly error: unknown; stop(): void } {
@@ -94,6 +96,47 @@ describe('HTTP/2 streams of the process', () => {
     } finally {
       uncaught.stop();
       session.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('KubeClient under a leadership term', () => {
+  it('aborts requests in flight when the term ends and refuses new ones', async () => {
+    const arrived: string[] = [];
+    const server = createServer((req) => {
+      arrived.push(`${req.method} ${req.url}`);
+      // Never answers: the hang of a stalled API server.
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const client = new KubeClient(KubeConfig.forServer(`http://127.0.0.1:${port}`, { token: 't' }));
+    const leadership = new AbortController();
+    try {
+      const inFlight = runUnderLeadership(leadership.signal, () =>
+        client.request({ method: 'PUT', path: '/api/v1/namespaces/ns/configmaps/x', body: {} }),
+      );
+      await eventually(() => assert.equal(arrived.length, 1), 10_000, 10); // sent, never answered
+      const startedAt = performance.now();
+      leadership.abort(new Error('lease not renewed within 10000 ms'));
+      await assert.rejects(inFlight);
+      assert.ok(performance.now() - startedAt < 1000, 'aborted at once, not after the request timeout');
+      await assert.rejects(
+        runUnderLeadership(leadership.signal, () =>
+          client.request({ method: 'DELETE', path: '/api/v1/namespaces/ns/configmaps/x' }),
+        ),
+        (err: unknown) =>
+          err instanceof LeadershipLostError &&
+          /no longer holds the lease \(lease not renewed/.test(err.message),
+      );
+      assert.deepEqual(arrived, ['PUT /api/v1/namespaces/ns/configmaps/x'], 'the refused request never left');
+      // Work outside the term is not affected.
+      server.removeAllListeners('request');
+      server.on('request', (_req, res: ServerResponse) => res.end('{}'));
+      assert.deepEqual(await client.request({ method: 'GET', path: '/version' }), {});
+    } finally {
+      await client.close(500);
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
   });

@@ -1,6 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientHttp2Stream } from 'node:http2';
-import { Agent, type Dispatcher } from 'undici';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { KubeApiError, type ApiStatus } from './kubeApiError.js';
 import {
   loadKubeConfig,
@@ -8,6 +9,7 @@ import {
   type KubeConfig,
   type KubeConfigSource,
 } from './kubeConfig.js';
+import { currentLeadership, LeadershipLostError } from './leadershipScope.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -38,6 +40,18 @@ export interface KubeClientOptions {
 /** How long credentials derived from the kubeconfig are reused before being read again (token files rotate). */
 const CREDENTIAL_TTL_MS = 30_000;
 
+/**
+ * The connections of one leadership term. They are never shared with work outside the term, so
+ * when the term ends they can be reset (TCP RST) without harming anyone else: a reset makes the
+ * peer's kernel drop bytes its application has not read yet, so a write stuck in a stalled
+ * network path does not reach the API server once the path recovers. A plain close (FIN) would
+ * deliver them.
+ */
+interface TermPool {
+  agent: Agent;
+  sockets: Set<Socket>;
+}
+
 function buildQuery(q: Query | undefined): string {
   if (!q) return '';
   const p = new URLSearchParams();
@@ -67,6 +81,9 @@ export class KubeClient {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Bodies of running watches: close() ends them first, so the pool can close gracefully. */
   private readonly openWatches = new Set<Dispatcher.ResponseData['body']>();
+  /** TLS settings of the pool, kept for the pools of leadership terms. */
+  private connectOptions: buildConnector.BuildOptions | undefined;
+  private readonly termPools = new Map<AbortSignal, TermPool>();
 
   constructor(kc: KubeConfig, opts: KubeClientOptions = {}) {
     guardHttp2Streams();
@@ -95,18 +112,14 @@ export class KubeClient {
         const headers: Record<string, string> = { ...(opts.headers ?? {}) };
         if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
         if (!this.dispatcher) {
-          this.dispatcher = new Agent({
-            connections: this.connections,
-            pipelining: 1,
-            keepAliveTimeout: 30_000,
-            connect: {
-              ca: opts.ca,
-              cert: opts.cert,
-              key: opts.key,
-              rejectUnauthorized: opts.rejectUnauthorized ?? true,
-              servername: opts.servername,
-            },
-          });
+          this.connectOptions = {
+            ca: opts.ca,
+            cert: opts.cert,
+            key: opts.key,
+            rejectUnauthorized: opts.rejectUnauthorized ?? true,
+            servername: opts.servername,
+          };
+          this.dispatcher = this.newAgent(this.connectOptions);
         }
         this.credentials = { headers, expires: Date.now() + CREDENTIAL_TTL_MS };
         return headers;
@@ -115,6 +128,38 @@ export class KubeClient {
       }
     })();
     return this.credentialsPending;
+  }
+
+  private newAgent(connect: buildConnector.BuildOptions | buildConnector.connector): Agent {
+    return new Agent({ connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000, connect });
+  }
+
+  /**
+   * The pool for requests made under `leadership`; it is reset the moment the term ends, which
+   * also fails every request still in flight on it.
+   */
+  private termDispatcher(leadership: AbortSignal): Dispatcher {
+    const existing = this.termPools.get(leadership);
+    if (existing) return existing.agent;
+    const sockets = new Set<Socket>();
+    const pool: TermPool = {
+      agent: this.newAgent(resettableConnector(buildConnector(this.connectOptions ?? {}), sockets)),
+      sockets,
+    };
+    this.termPools.set(leadership, pool);
+    // Registered before any request of the term exists, so it runs before undici's own abort
+    // handling, which would close the sockets gracefully.
+    leadership.addEventListener('abort', () => this.endTerm(leadership), { once: true });
+    return pool.agent;
+  }
+
+  private endTerm(leadership: AbortSignal): void {
+    const pool = this.termPools.get(leadership);
+    if (!pool) return;
+    this.termPools.delete(leadership);
+    for (const socket of pool.sockets) socket.resetAndDestroy();
+    pool.sockets.clear();
+    pool.agent.destroy().catch(ignoreResetSocketError);
   }
 
   private send(opts: RequestOptions, accept: string, bodyTimeout: number): Promise<Dispatcher.ResponseData> {
@@ -131,6 +176,9 @@ export class KubeClient {
     bodyTimeout: number,
   ): Promise<Dispatcher.ResponseData> {
     if (this.closed) throw new Error('client is closed');
+    const leadership = currentLeadership();
+    const refused = () => new LeadershipLostError(`${opts.method} ${opts.path}`, leadership?.reason);
+    if (leadership?.aborted) throw refused();
     const auth = await this.requestHeaders();
     const headers: Record<string, string> = { ...auth, accept, 'user-agent': this.userAgent };
     let body: string | undefined;
@@ -138,15 +186,19 @@ export class KubeClient {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       headers['content-type'] = opts.contentType ?? 'application/json';
     }
-    const dispatcher = this.dispatcher;
-    if (!dispatcher) throw new Error('client is closed');
+    if (!this.dispatcher) throw new Error('client is closed');
+    if (leadership?.aborted) throw refused();
+    // Work of a leadership term uses the term's own connections and ends with the term.
+    const dispatcher = leadership ? this.termDispatcher(leadership) : this.dispatcher;
+    const signal =
+      leadership && opts.signal ? AbortSignal.any([opts.signal, leadership]) : (leadership ?? opts.signal);
     const res = await dispatcher.request({
       origin: this.origin,
       path: this.basePath + opts.path + buildQuery(opts.query),
       method: opts.method,
       headers,
       body,
-      signal: opts.signal,
+      signal,
       headersTimeout: opts.timeoutMs ?? 30_000,
       bodyTimeout,
     });
@@ -226,6 +278,7 @@ export class KubeClient {
       ]);
       clearTimeout(timer);
     }
+    for (const leadership of [...this.termPools.keys()]) this.endTerm(leadership);
     const d = this.dispatcher;
     this.dispatcher = undefined;
     if (!d) return;
@@ -246,6 +299,35 @@ export class KubeClient {
 
 function ignoreBodyError(): void {
   // see dispatch(): errors reach the body's reader, if any
+}
+
+function ignoreResetSocketError(): void {
+  // see endTerm(): the requests on a reset connection fail through undici; nothing else to do
+}
+
+/**
+ * undici's connector, except that the TCP connection under TLS is opened here and recorded, so
+ * that it can be reset: a TLS socket cannot be reset, only the TCP socket it runs on.
+ */
+function resettableConnector(base: buildConnector.connector, sockets: Set<Socket>): buildConnector.connector {
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  return (options, callback) => {
+    if (options.protocol !== 'https:') {
+      base(options, (...result) => {
+        if (result[1]) track(result[1]);
+        callback(...result);
+      });
+      return;
+    }
+    const tcp = connectTcp({ host: options.hostname, port: Number(options.port) || 443 });
+    // Errors reach undici through the TLS socket on top; a reset socket must not crash the process.
+    tcp.on('error', ignoreResetSocketError);
+    track(tcp);
+    base({ ...options, httpSocket: tcp }, callback);
+  };
 }
 
 let http2StreamsGuarded = false;

@@ -1,15 +1,26 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, startCluster, type TestCluster } from '@klutch/testenv';
+import { eventually, startCluster, startStallingTcpProxy, type TestCluster } from '@klutch/testenv';
 import { KubeClient } from './kubeClient.js';
+import type { KubeObject } from './kubeObject.js';
 import { LeaderElector, microTime, type Lease } from './leaderElection.js';
+import { LeadershipLostError } from './leadershipScope.js';
 import { silentLogger } from './logger.js';
 import { RuntimeMetrics } from './metrics.js';
 import { ResourceClient } from './resourceClient.js';
 
 const TIMING = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 };
+
+interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
+
+const configMapScope = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A candidate whose "reconciler" counts ticks while it leads. */
 function candidate(client: KubeClient, identity: string, lease: string, metrics?: RuntimeMetrics) {
@@ -167,6 +178,141 @@ describe('Lease-based leader election on a real API server', { timeout: 180_000 
       assert.ok(Date.now() - stoppedAt < TIMING.leaseDurationMs, 'faster than waiting for expiry');
     } finally {
       await b.stop();
+    }
+  });
+
+  it('stops a leader whose connection hangs before its lease can be taken; none of its writes lands after the successor started', async (t) => {
+    const apiServer = new URL(cluster.server);
+    const proxy = await startStallingTcpProxy({ host: apiServer.hostname, port: Number(apiServer.port) });
+    // A reaches the API server only through the proxy; B and the test go directly.
+    const viaProxy = KubeClient.from({
+      text: readFileSync(cluster.kubeconfigPath, 'utf8').replaceAll(
+        cluster.server,
+        `https://127.0.0.1:${proxy.port}`,
+      ),
+    });
+    const direct = KubeClient.from({ file: cluster.kubeconfigPath });
+    const watched = new ResourceClient<ConfigMap>(client, configMapScope);
+    const created = await watched.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'fenced-writes', namespace: 'default' },
+      data: { writer: 'nobody', seq: '0' },
+    });
+    // The object's history, in the order the API server stored it.
+    const history: Array<{ writer: string; seq: number }> = [];
+    const stopWatching = new AbortController();
+    const watching = (async () => {
+      for await (const ev of watched.watch({
+        namespace: 'default',
+        fieldSelector: 'metadata.name=fenced-writes',
+        resourceVersion: created.metadata.resourceVersion,
+        signal: stopWatching.signal,
+      })) {
+        if (ev.type === 'MODIFIED')
+          history.push({ writer: ev.object.data?.writer ?? '', seq: Number(ev.object.data?.seq) });
+      }
+    })().catch(() => undefined);
+
+    const a = { leadingAt: 0, lostAt: 0, landed: 0, refused: 0, otherErrors: 0, sawB: false };
+    const aWrites = new ResourceClient<ConfigMap>(viaProxy, configMapScope);
+    const electorA = new LeaderElector({
+      client: viaProxy,
+      namespace: 'default',
+      name: 'fenced',
+      identity: 'a',
+      logger: silentLogger(),
+      ...TIMING,
+      onNewLeader: (identity) => {
+        if (identity === 'b') a.sawB = true;
+      },
+      onStartedLeading: async (leadership) => {
+        a.leadingAt = performance.now();
+        leadership.addEventListener('abort', () => (a.lostAt = performance.now()), { once: true });
+        // A careless reconciler: it passes no signal and ignores `leadership`, writing on for 3 s
+        // after the lease is lost. The runtime alone must keep those writes from landing.
+        let seq = 0;
+        while (!a.lostAt || performance.now() - a.lostAt < 3000) {
+          try {
+            await aWrites.patch('fenced-writes', { data: { writer: 'a', seq: String(++seq) } }, 'merge', {
+              namespace: 'default',
+            });
+            a.landed++;
+          } catch (err) {
+            if (err instanceof LeadershipLostError) a.refused++;
+            else a.otherErrors++;
+            await pause(20);
+          }
+        }
+      },
+    });
+    const b = { leadingAt: 0 };
+    const bWrites = new ResourceClient<ConfigMap>(direct, configMapScope);
+    const electorB = new LeaderElector({
+      client: direct,
+      namespace: 'default',
+      name: 'fenced',
+      identity: 'b',
+      logger: silentLogger(),
+      ...TIMING,
+      onStartedLeading: async (leadership) => {
+        b.leadingAt = performance.now();
+        let seq = 0;
+        while (!leadership.aborted) {
+          await bWrites
+            .patch('fenced-writes', { data: { writer: 'b', seq: String(++seq) } }, 'merge', {
+              namespace: 'default',
+              signal: leadership,
+            })
+            .catch(() => undefined);
+          await pause(50);
+        }
+      },
+    });
+    const stopA = new AbortController();
+    const stopB = new AbortController();
+    const runningA = electorA.run(stopA.signal);
+    let runningB: Promise<void> | undefined;
+    try {
+      await eventually(() => assert.ok(history.filter((h) => h.writer === 'a').length >= 3), 30_000);
+      runningB = electorB.run(stopB.signal);
+      await pause(1000);
+      assert.equal(b.leadingAt, 0, 'B waits while A renews');
+
+      proxy.stall();
+      const stalledAt = performance.now();
+      await eventually(() => assert.ok(a.lostAt > 0, 'A stops leading'), 15_000, 10);
+      const stopMs = a.lostAt - stalledAt;
+      t.diagnostic(`A stopped ${Math.round(stopMs)} ms after its connection stalled`);
+      // Its last renewal started before the stall, so the renew deadline counts from before it.
+      assert.ok(stopMs <= TIMING.renewDeadlineMs + 500, `A stopped ${Math.round(stopMs)} ms after the stall`);
+
+      await eventually(() => assert.ok(b.leadingAt > 0, 'B takes over'), 15_000, 10);
+      t.diagnostic(`B took over ${Math.round(b.leadingAt - a.lostAt)} ms after A stopped`);
+      assert.ok(a.lostAt < b.leadingAt, 'A stopped before B started');
+      await eventually(() => assert.ok(history.some((h) => h.writer === 'b')), 10_000);
+
+      // The network recovers: whatever A had sent into it arrives now, unless it was reset.
+      proxy.release();
+      await eventually(() => assert.ok(a.sawB, 'A sees B as leader through the recovered path'), 15_000);
+      await eventually(() => assert.ok(performance.now() - a.lostAt > 3500, "A's careless writer gave up"));
+      await pause(1000);
+
+      const firstB = history.findIndex((h) => h.writer === 'b');
+      const lateA = history.slice(firstB).filter((h) => h.writer === 'a');
+      assert.deepEqual(lateA, [], `writes of A landed after B's first: ${JSON.stringify(lateA)}`);
+      assert.ok(a.refused > 0, 'writes after the lease was lost were refused');
+      assert.equal(electorA.isLeader(), false);
+      assert.ok(electorB.isLeader());
+    } finally {
+      proxy.release();
+      stopA.abort();
+      stopB.abort();
+      await Promise.all([runningA, runningB]);
+      stopWatching.abort();
+      await watching;
+      await Promise.all([viaProxy.close(1000), direct.close(1000)]);
+      await proxy.close();
     }
   });
 });

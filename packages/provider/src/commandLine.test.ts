@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { parseCommandLine } from './commandLine.js';
 
 void describe('parseCommandLine', () => {
-  void it('has the reference defaults', () => {
+  void it('has the reference defaults, except that leader election is on', () => {
     const c = parseCommandLine([], {});
     assert.equal(c.kubeconfig, undefined);
-    assert.equal(c.leaderElection, false);
+    assert.equal(c.leaderElection, true);
     assert.equal(c.leaderElectionNamespace, 'klutch-system');
     assert.equal(c.healthAddress, '127.0.0.1:8081');
     assert.equal(c.pollIntervalMs, 60_000);
@@ -37,6 +37,17 @@ void describe('parseCommandLine', () => {
     assert.equal(c.pollIntervalMs, 30_000);
     assert.equal(c.maxReconcileRate, 3);
     assert.equal(parseCommandLine([], { KUBECONFIG: '/env' }).kubeconfig, '/env');
+  });
+
+  void it('turns leader election off with any of the Go spellings', () => {
+    for (const args of [['--leader-election=false'], ['--no-leader-election'], ['-l=false']])
+      assert.equal(parseCommandLine(args, {}).leaderElection, false, args.join(' '));
+    assert.equal(parseCommandLine([], { LEADER_ELECTION: 'false' }).leaderElection, false);
+    assert.equal(parseCommandLine(['-l'], { LEADER_ELECTION: 'false' }).leaderElection, true);
+    assert.throws(
+      () => parseCommandLine(['--leader-election=maybe'], {}),
+      /--leader-election takes true or false/,
+    );
   });
 
   void it('rejects bad values with the flag name', () => {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { logLevels } from '@klutch/kube';
+import { logLevels, takeLeaderElectionFlag } from '@klutch/kube';
 import { parseDuration } from './durations.js';
 
 export interface ProviderCommandLine {
@@ -24,7 +24,9 @@ Restore) through OSB service brokers and backup managers, and checks ProviderCon
 
 Flags:
   --kubeconfig PATH                   kubeconfig to use (default: $KUBECONFIG, else in-cluster)
-  --leader-election                   run controllers only while holding the Lease (for several replicas)
+  --leader-election=false             run the controllers without leader election (default: only while
+                                      holding the Lease klutch-provider; also -l, --leader-elect[=BOOL],
+                                      --no-leader-election and $LEADER_ELECTION)
   --leader-election-namespace NS      namespace of the Lease (default: $POD_NAMESPACE or klutch-system)
   --health-address HOST:PORT          /healthz, /readyz, /metrics, /backend-health (default 127.0.0.1:8081)
   --poll DURATION                     re-observe Ready resources this often (default 1m)
@@ -38,13 +40,14 @@ Flags:
 
 /** Parses the provider's flags; throws with a message naming the bad flag. */
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): ProviderCommandLine {
+  const election = takeLeaderElectionFlag(argv, { shortAliases: ['-l'], envValue: env.LEADER_ELECTION });
+  if ('error' in election) throw new Error(election.error);
   const { values } = parseArgs({
-    args: argv,
+    args: election.rest,
     strict: true,
     allowPositionals: false,
     options: {
       kubeconfig: { type: 'string' },
-      'leader-election': { type: 'boolean', default: false },
       'leader-election-namespace': { type: 'string' },
       'health-address': { type: 'string', default: '127.0.0.1:8081' },
       poll: { type: 'string', default: '1m' },
@@ -79,7 +82,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const kubeconfig = values.kubeconfig ?? (env.KUBECONFIG || undefined);
   return {
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
-    leaderElection: values['leader-election'],
+    leaderElection: election.leaderElection,
     leaderElectionNamespace: values['leader-election-namespace'] ?? (env.POD_NAMESPACE || 'klutch-system'),
     healthAddress: values['health-address'],
     pollIntervalMs: duration('poll', values.poll),

@@ -7,3 +7,5 @@ export type { KubeconfigInput } from './kubeconfigFile.js';
 export { freePort, freePorts } from './freePort.js';
 export { findRepoRoot } from './repoPaths.js';
 export { eventually } from './eventually.js';
+export { startStallingTcpProxy } from './stallingTcpProxy.js';
+export type { StallingTcpProxy } from './stallingTcpProxy.js';
