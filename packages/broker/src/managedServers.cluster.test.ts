@@ -55,6 +55,14 @@ describe('the broker-managed database servers', () => {
       const pid = server?.pid;
       assert.ok(pid, 'the managed PostgreSQL server runs');
       process.kill(pid, 'SIGKILL');
+      // The broker notices: health says what is wrong until the server is back.
+      const unhealthy = await waitFor(
+        'the broker to report the dead server',
+        () => tb.osb.get('/healthz'),
+        (r) => r.status === 503,
+        30_000,
+      );
+      assert.match(JSON.stringify(unhealthy.body), /managed PostgreSQL server is not running/);
       const rows = await waitFor(
         'the restarted server to answer the binding',
         () => query(uri, 'SELECT note FROM kept').catch(() => undefined),
@@ -62,6 +70,7 @@ describe('the broker-managed database servers', () => {
         120_000,
       );
       assert.deepEqual(rows, [{ note: 'before the crash' }]);
+      assert.equal((await tb.osb.get('/healthz')).status, 200);
       assert.notEqual(server?.pid, pid);
     } finally {
       await tb.cleanup();

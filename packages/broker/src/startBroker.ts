@@ -141,6 +141,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       await Promise.all([runner.stop(), backups.stop()]);
     });
 
+    const healthProblems = () => managedServers?.problems() ?? [];
     let osbUrl = '';
     const context: BrokerContext = {
       pool,
@@ -152,10 +153,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       provisionDelayMs,
       osbUrl: () => osbUrl,
       logger,
+      healthProblems,
     };
     const credentials = { username: options.username, password: options.password };
     const osbRouteTable = osbRoutes(context, new InstanceService(context), new BindingService(context));
-    const backupManagerRouteTable = backupManagerRoutes(pool, backups);
+    const backupManagerRouteTable = backupManagerRoutes(pool, backups, healthProblems);
     const osb: RunningListener = await startListener({
       name: 'OSB',
       address: options.listen ?? '127.0.0.1:0',

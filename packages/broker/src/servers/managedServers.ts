@@ -18,6 +18,8 @@ export interface ManagedServers {
   mariadb?: ManagedServer;
   /** Why there is no MariaDB server, when there is none. */
   mariadbUnavailable?: string;
+  /** A sentence per server that is not running (it is being restarted). */
+  problems(): string[];
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,15 @@ export async function startManagedServers(options: ManagedServersOptions): Promi
     postgres,
     mariadb,
     mariadbUnavailable,
+    problems: () => {
+      const servers: Array<[string, ManagedServer | undefined]> = [
+        ['PostgreSQL', postgres],
+        ['MariaDB', mariadb],
+      ];
+      return servers
+        .filter(([, server]) => server !== undefined && !server.server.running)
+        .map(([name]) => `the managed ${name} server is not running; the broker is restarting it`);
+    },
     stop: async () => {
       await Promise.all([postgres.stop(), mariadb?.stop()]);
     },

@@ -57,7 +57,8 @@ export class SupervisedServer {
 
   /** The server's process id while it runs. */
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   /** True while the server process runs (it may still be starting). */
