@@ -368,6 +368,37 @@ spec: { service: a9s-postgresql15, plan: postgresql-single-huge }
     assert.match(unknownPlan.stderr, /spec.plan: Unsupported value: "postgresql-single-huge"/);
   });
 
+  it('a role privilege that would take over the shared server is refused, and the reason reaches the instance', async () => {
+    // The CRD accepts the a9s value; the sandbox broker refuses it, as a real broker would answer.
+    await apply(`
+apiVersion: anynines.com/v1
+kind: PostgresqlInstance
+metadata: { name: pg-createrole, namespace: team-a }
+spec: { service: a9s-postgresql15, plan: postgresql-single-nano, parameters: { rolePrivileges: [CREATEROLE] } }
+`);
+    const refused = await eventually('the broker refusal on the instance', async () => {
+      const c = await claims('postgresqlinstances').get('pg-createrole', { namespace: 'team-a' });
+      return c.status?.conditions?.find((x) => x.status === 'False' && /CREATEROLE/.test(x.message ?? ''))
+        ?.message;
+    });
+    assert.match(
+      refused,
+      /role_privileges" value CREATEROLE is not available on a shared PostgreSQL server: it would let the role take over other databases/,
+    );
+    const events = await cluster.kubectl([
+      '-n',
+      'team-a',
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=pg-createrole',
+      '-o',
+      'jsonpath={.items[*].message}',
+    ]);
+    assert.match(events.stdout, /CREATEROLE is not available on a shared PostgreSQL server/);
+    await deleted('postgresqlinstances', 'pg-createrole');
+  });
+
   async function instanceIdOf(claimName: string): Promise<string> {
     const mrs = new ResourceClient<KubeObject & { status?: { atProvider?: { instanceId?: string } } }>(
       client,

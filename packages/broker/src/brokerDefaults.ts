@@ -1,5 +1,6 @@
 export const defaultPostgresAdminUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const defaultProvisionDelayMs = 300;
+export const defaultStateDatabaseName = 'klutch_broker';
 
 // Database timeouts. A lock is normally held for milliseconds, so 10 s of waiting means another
 // session keeps it (an open transaction, a stuck client); the operation then fails and can be

@@ -7,11 +7,29 @@ export interface BrokerOptions {
   listen?: string;
   /** Backup-manager listener, `host:port` (default 127.0.0.1:0). */
   backupManagerListen?: string;
-  /** Where the broker keeps its state; created when missing, migrated at start. */
-  stateDatabaseUrl: string;
-  /** A superuser connection to the PostgreSQL server that hosts instances. */
+  /**
+   * Where the broker keeps its state; created when missing, migrated at start. With managed servers
+   * the default is the database `klutch_broker` on the managed PostgreSQL server.
+   */
+  stateDatabaseUrl?: string;
+  /**
+   * Run the broker's own PostgreSQL (and MariaDB) servers, with password authentication and their
+   * data in this directory; `postgresAdminUrl` and `mariadbAdminUrl` are then not used.
+   */
+  managedServersDir?: string;
+  /** Where initdb and postgres are (default: pg_config --bindir, else /usr/lib/postgresql/<newest>/bin). */
+  postgresBinDir?: string;
+  /** With managed servers: also run MariaDB when it is installed (default true). */
+  managedMariadb?: boolean;
+  /**
+   * A superuser connection to an external PostgreSQL server that hosts instances. It must require
+   * passwords (no `trust`): otherwise any binding can log in as any other role.
+   */
   postgresAdminUrl?: string;
-  /** An admin connection to the MariaDB server; without it (or when unreachable) MariaDB is not offered. */
+  /**
+   * An admin connection to an external MariaDB server (which must require passwords); without it
+   * (or when unreachable) MariaDB is not offered.
+   */
   mariadbAdminUrl?: string;
   /** Encrypted backup files go to `<backupDir>/<instance>/<backup id>.bin`. */
   backupDir: string;
@@ -57,7 +75,16 @@ export function validateBrokerOptions(options: BrokerOptions): void {
         '(or KLUTCH_BROKER_USERNAME and KLUTCH_BROKER_PASSWORD)',
     );
   }
-  if (!options.stateDatabaseUrl) throw new BrokerConfigError('the broker requires --state-database-url');
+  if (!options.stateDatabaseUrl && !options.managedServersDir) {
+    throw new BrokerConfigError(
+      'the broker requires --managed-servers-dir (its own database servers) or --state-database-url',
+    );
+  }
+  if (options.managedServersDir && (options.postgresAdminUrl || options.mariadbAdminUrl)) {
+    throw new BrokerConfigError(
+      'give either --managed-servers-dir or the admin URLs of external servers, not both',
+    );
+  }
   if (!options.backupDir) throw new BrokerConfigError('the broker requires --backup-dir');
   const delay = options.provisionDelayMs ?? defaultProvisionDelayMs;
   if (!Number.isInteger(delay) || delay < 0) {

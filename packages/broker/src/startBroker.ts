@@ -11,6 +11,7 @@ import {
   defaultOperationConcurrency,
   defaultPostgresAdminUrl,
   defaultProvisionDelayMs,
+  defaultStateDatabaseName,
 } from './brokerDefaults.js';
 import { validateBrokerOptions } from './brokerOptions.js';
 import type { BrokerOptions } from './brokerOptions.js';
@@ -41,13 +42,18 @@ import {
   migrateStateDatabase,
   redactUrl,
   releaseBrokerLock,
+  withDatabase,
 } from './state/stateDatabase.js';
 import { loadStateKey } from './state/stateKey.js';
+import { startManagedServers } from './servers/managedServers.js';
+import type { ManagedServers } from './servers/managedServers.js';
 
 export interface RunningBroker {
   osbUrl: string;
   backupManagerUrl: string;
   catalog: CatalogDocument;
+  /** The broker's own database servers, when it runs them (`managedServersDir`). */
+  managedServers?: ManagedServers;
   /** `METHOD /path/:param` of every route, per listener. */
   endpoints: { osb: string[]; backupManager: string[] };
   /** Stops listening, lets running steps finish and leaves unfinished work for the next start. */
@@ -73,9 +79,34 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     );
 
     const timeouts = resolveDatabaseTimeouts(options.databaseTimeouts);
-    await ensureStateDatabase(options.stateDatabaseUrl, logger, postgresTimeoutSettings(timeouts));
+    let managedServers: ManagedServers | undefined;
+    if (options.managedServersDir) {
+      managedServers = await startManagedServers({
+        dir: options.managedServersDir,
+        postgresBinDir: options.postgresBinDir,
+        mariadb: options.managedMariadb ?? true,
+        logger: logger.child({ component: 'managed-servers' }),
+      });
+      const servers = managedServers;
+      cleanups.push(() => servers.stop());
+    }
+    const servers: ServerConnections = managedServers
+      ? {
+          postgresAdminUrl: managedServers.postgres.adminUrl,
+          mariadbAdminUrl: managedServers.mariadb?.adminUrl,
+          mariadbUnavailable: managedServers.mariadbUnavailable,
+        }
+      : {
+          postgresAdminUrl: options.postgresAdminUrl ?? defaultPostgresAdminUrl,
+          mariadbAdminUrl: options.mariadbAdminUrl,
+          mariadbUnavailable: options.mariadbAdminUrl ? undefined : 'no --mariadb-admin-url given',
+        };
+    const stateDatabaseUrl =
+      options.stateDatabaseUrl ?? withDatabase(servers.postgresAdminUrl, defaultStateDatabaseName);
+
+    await ensureStateDatabase(stateDatabaseUrl, logger, postgresTimeoutSettings(timeouts));
     const pool = new Pool({
-      connectionString: options.stateDatabaseUrl,
+      connectionString: stateDatabaseUrl,
       max: 8,
       application_name: 'klutch-broker',
       // The state's locks are the broker's own queue (requests for one instance take turns), so
@@ -84,12 +115,22 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     });
     pool.on('error', (err) => logger.warn({ err: err.message }, 'idle state database connection failed'));
     cleanups.push(() => pool.end());
-    const lock: PoolClient = await acquireBrokerLock(pool, options.stateDatabaseUrl);
+    const lock: PoolClient = await acquireBrokerLock(pool, stateDatabaseUrl);
+    // A restarted database server ends this session (and the advisory lock with it); that must not
+    // crash the broker, whose pools reconnect by themselves.
+    lock.on('error', (err) =>
+      logger.error({ err: err.message }, 'lost the state database session that holds the broker lock'),
+    );
     cleanups.push(() => releaseBrokerLock(lock));
     await migrateStateDatabase(pool, logger);
     await checkStateKeyFingerprint(pool, secretBox.fingerprint());
 
-    const { registry, available } = await connectEngines(options, timeouts, logger);
+    const { registry, available } = await connectEngines(
+      servers,
+      options.publicHost ?? '127.0.0.1',
+      timeouts,
+      logger,
+    );
     cleanups.push(async () => {
       for (const engine of registry.all()) await engine.close();
     });
@@ -120,6 +161,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       await Promise.all([runner.stop(), backups.stop()]);
     });
 
+    const healthProblems = () => managedServers?.problems() ?? [];
     let osbUrl = '';
     const context: BrokerContext = {
       pool,
@@ -132,10 +174,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       maxPendingOperations: options.maxPendingOperations ?? defaultMaxPendingOperations,
       osbUrl: () => osbUrl,
       logger,
+      healthProblems,
     };
     const credentials = { username: options.username, password: options.password };
     const osbRouteTable = osbRoutes(context, new InstanceService(context), new BindingService(context));
-    const backupManagerRouteTable = backupManagerRoutes(pool, backups);
+    const backupManagerRouteTable = backupManagerRoutes(pool, backups, healthProblems);
     const osb: RunningListener = await startListener({
       name: 'OSB',
       address: options.listen ?? '127.0.0.1:0',
@@ -162,7 +205,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       {
         osbUrl: osb.url,
         backupManagerUrl: backupManager.url,
-        stateDatabase: redactUrl(options.stateDatabaseUrl),
+        stateDatabase: redactUrl(stateDatabaseUrl),
+        managedServersDir: options.managedServersDir,
         services: catalog.serviceNames(),
       },
       'broker started',
@@ -173,6 +217,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       osbUrl: osb.url,
       backupManagerUrl: backupManager.url,
       catalog: catalog.document,
+      managedServers,
       endpoints: {
         osb: osbRouteTable.map((r) => `${r.method} ${r.pattern}`),
         backupManager: backupManagerRouteTable.map((r) => `${r.method} ${r.pattern}`),
@@ -188,15 +233,22 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   }
 }
 
+interface ServerConnections {
+  postgresAdminUrl: string;
+  mariadbAdminUrl?: string;
+  /** Why MariaDB is not offered, when there is no admin URL. */
+  mariadbUnavailable?: string;
+}
+
 async function connectEngines(
-  options: BrokerOptions,
+  servers: ServerConnections,
+  publicHost: string,
   timeouts: DatabaseTimeouts,
   logger: Logger,
 ): Promise<{ registry: EngineRegistry; available: AvailableEngine[] }> {
   const engines = new Map<EngineKind, DataServiceEngine>();
   const unavailable = new Map<EngineKind, string>();
-  const publicHost = options.publicHost ?? '127.0.0.1';
-  const postgresAdminUrl = options.postgresAdminUrl ?? defaultPostgresAdminUrl;
+  const { postgresAdminUrl, mariadbAdminUrl } = servers;
   try {
     engines.set(
       'postgresql',
@@ -209,20 +261,21 @@ async function connectEngines(
       { cause: err },
     );
   }
-  if (options.mariadbAdminUrl) {
+  if (mariadbAdminUrl) {
     try {
       engines.set(
         'mariadb',
-        await MariadbEngine.connect({ adminUrl: options.mariadbAdminUrl, publicHost, timeouts }),
+        await MariadbEngine.connect({ adminUrl: mariadbAdminUrl, publicHost, timeouts }),
       );
     } catch (err) {
-      const reason = `cannot reach MariaDB at ${redactUrl(options.mariadbAdminUrl)}: ${(err as Error).message}`;
+      const reason = `cannot reach MariaDB at ${redactUrl(mariadbAdminUrl)}: ${(err as Error).message}`;
       unavailable.set('mariadb', reason);
       logger.warn({ reason }, 'MariaDB services are not offered');
     }
   } else {
-    unavailable.set('mariadb', 'no --mariadb-admin-url given');
-    logger.info('MariaDB services are not offered: no MariaDB admin URL given');
+    const reason = servers.mariadbUnavailable ?? 'no MariaDB server';
+    unavailable.set('mariadb', reason);
+    logger.info({ reason }, 'MariaDB services are not offered');
   }
   const available: AvailableEngine[] = [];
   const postgres = engines.get('postgresql');

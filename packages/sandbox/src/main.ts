@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The local sandbox: a control-plane and an app cluster, the sandbox broker on
-// the local PostgreSQL (and MariaDB), the provider and the composition
+// The local sandbox: a control-plane and an app cluster, the sandbox broker with
+// its own PostgreSQL (and MariaDB) servers, the provider and the composition
 // controller, until Ctrl-C.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBackend, type BackendHandle } from '@klutch/backend';
+import type { BrokerOptions } from '@klutch/broker';
 import { startKonnector, type KonnectorHandle } from '@klutch/konnector';
 import { createLogger, KubeClient } from '@klutch/kube';
 import { findRepoRoot, startClusters, type TestCluster } from '@klutch/testenv';
@@ -16,22 +17,26 @@ const HELP = `klutch sandbox: the whole control plane locally, on real Kubernete
 
 Options:
   --dir DIR                  where cluster data, broker backups and credentials are kept (.cache/sandbox)
-  --postgres-admin-url URL   superuser connection for instances and the broker state
-                             (postgres://postgres@127.0.0.1:5432/postgres)
-  --mariadb-admin-url URL    MariaDB admin connection; MariaDB is offered only when reachable
-                             (mysql://root@127.0.0.1:3306); pass "" to leave MariaDB out
-  --broker-state-database N  database (on the PostgreSQL server above) for the broker's state
-                             (klutch_sandbox_broker)
+  --postgres-admin-url URL   use this external PostgreSQL server (superuser connection) for instances
+                             and the broker state instead of the broker's own servers; it must
+                             require passwords, or tenants are not isolated
+  --mariadb-admin-url URL    with --postgres-admin-url: the external MariaDB server (admin connection)
+  --broker-state-database N  with --postgres-admin-url: the state database there (klutch_sandbox_broker)
   --log-level LEVEL          info, debug, warn, ... (warn)
 `;
+
+type BrokerServerOptions = Pick<
+  BrokerOptions,
+  'managedServersDir' | 'stateDatabaseUrl' | 'postgresAdminUrl' | 'mariadbAdminUrl'
+>;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       dir: { type: 'string', default: '.cache/sandbox' },
-      'postgres-admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-      'mariadb-admin-url': { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
-      'broker-state-database': { type: 'string', default: 'klutch_sandbox_broker' },
+      'postgres-admin-url': { type: 'string', default: '' },
+      'mariadb-admin-url': { type: 'string', default: '' },
+      'broker-state-database': { type: 'string', default: '' },
       'log-level': { type: 'string', default: 'warn' },
       help: { type: 'boolean', default: false },
     },
@@ -78,18 +83,30 @@ async function main(): Promise<void> {
     const [controlPlane, app] = clusters as [TestCluster, TestCluster];
     client = KubeClient.from({ file: controlPlane.kubeconfigPath }, { userAgent: 'klutch-sandbox' });
     say('starting the broker, the provider and the composition controller');
-    const pgAdmin = new URL(values['postgres-admin-url']);
-    const stateDb = new URL(pgAdmin);
-    stateDb.pathname = `/${values['broker-state-database']}`;
+    const external = values['postgres-admin-url'];
+    let servers: BrokerServerOptions;
+    if (external) {
+      const stateDb = new URL(external);
+      stateDb.pathname = `/${values['broker-state-database'] || 'klutch_sandbox_broker'}`;
+      servers = {
+        stateDatabaseUrl: stateDb.toString(),
+        postgresAdminUrl: external,
+        mariadbAdminUrl: values['mariadb-admin-url'] || undefined,
+      };
+    } else {
+      for (const flag of ['mariadb-admin-url', 'broker-state-database'] as const) {
+        if (values[flag]) throw new Error(`--${flag} needs --postgres-admin-url (an external server)`);
+      }
+      // The broker's own servers: password authentication, data kept next to the clusters.
+      servers = { managedServersDir: join(dir, 'servers') };
+    }
     stack = await startDataServicesStack({
       client,
       logger,
       signal: stop.signal,
       crdDir: join(findRepoRoot(), 'packages', 'api', 'crds'),
       broker: {
-        stateDatabaseUrl: stateDb.toString(),
-        postgresAdminUrl: pgAdmin.toString(),
-        mariadbAdminUrl: values['mariadb-admin-url'] || undefined,
+        ...servers,
         backupDir: join(dir, 'backups'),
         username: state.brokerUsername,
         password: state.brokerPassword,

@@ -2,8 +2,7 @@
 // working credentials, Ctrl-C.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,28 +15,17 @@ const repoRoot = findRepoRoot();
 
 describe('the sandbox program', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'klutch-sandbox-test-'));
-  const stateDb = `klutch_sandbox_test_${randomBytes(4).toString('hex')}`;
-  after(async () => {
+  // The broker's database servers run as their own system users, which must pass through (only).
+  chmodSync(dir, 0o711);
+  after(() => {
+    // The broker's own servers (state included) live in the directory and stopped with the sandbox.
     rmSync(dir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${stateDb} WITH (FORCE)`);
-    await admin.end();
   });
 
   it('serves the README walk-through from the bound app cluster and stops on Ctrl-C', async () => {
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'main.ts'),
-        '--dir',
-        dir,
-        '--broker-state-database',
-        stateDb,
-      ],
+      ['--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'main.ts'), '--dir', dir],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -88,6 +76,12 @@ describe('the sandbox program', { timeout: 300_000 }, () => {
       await db.connect();
       assert.equal((await db.query<{ ok: number }>('SELECT 1 AS ok')).rows[0]?.ok, 1);
       await db.end();
+      // The sandbox broker runs its own server, which checks passwords.
+      const guessed = new URL(uri);
+      guessed.password = 'guessed';
+      const intruder = new pg.Client({ connectionString: guessed.toString() });
+      await assert.rejects(intruder.connect(), { code: '28P01' });
+      await intruder.end().catch(() => undefined);
       // The instance lives in the consumer's service namespace of the control plane.
       const upstream = await execFileAsync('kubectl', [
         '--kubeconfig',

@@ -14,10 +14,14 @@ function numericId(value: string | undefined, what: string): number {
 }
 
 /** The a9s backup-manager API (reference section 6.10), with its status codes. */
-export function backupManagerRoutes(pool: Pool, backups: BackupService): Route[] {
+export function backupManagerRoutes(
+  pool: Pool,
+  backups: BackupService,
+  healthProblems: () => string[],
+): Route[] {
   const instanceId = (params: Record<string, string>) => params.instance_id ?? '';
   return [
-    ...healthRoutes(),
+    ...healthRoutes(healthProblems),
     {
       method: 'GET',
       pattern: '/instances',

@@ -1,6 +1,6 @@
 import { noParametersSchema } from '../parameters/parameterSchema.js';
 import type { ParameterSchema } from '../parameters/parameterSchema.js';
-import { compileParameterValidator } from '../parameters/parameterValidation.js';
+import { compileParameterValidator, refusedParameterValues } from '../parameters/parameterValidation.js';
 import type { ParameterValidator } from '../parameters/parameterValidation.js';
 import type { EngineKind, EngineOffering } from './engineOfferings.js';
 import { describePlan } from './planShape.js';
@@ -64,11 +64,13 @@ export class BrokerCatalog {
   readonly document: CatalogDocument;
   private readonly services = new Map<string, { engine: EngineKind; service: CatalogService }>();
   private readonly validators = new Map<EngineKind, ParameterValidator>();
+  private readonly offerings = new Map<EngineKind, EngineOffering>();
 
   constructor(engines: readonly AvailableEngine[]) {
     this.document = { services: [] };
     for (const { offering, serverVersion } of engines) {
       this.validators.set(offering.engine, compileParameterValidator(offering.parameters));
+      this.offerings.set(offering.engine, offering);
       for (const serviceName of offering.serviceNames) {
         const service = buildService(offering, serviceName, serverVersion);
         this.document.services.push(service);
@@ -91,6 +93,13 @@ export class BrokerCatalog {
     const validator = this.validators.get(engine);
     if (!validator) throw new Error(`no ${engine} services in the catalog`);
     return validator;
+  }
+
+  /** The refused values among an existing instance's stored parameters (an older broker may have taken them). */
+  refusedValuesOf(engine: EngineKind, parameters: Record<string, unknown>): string[] {
+    const offering = this.offerings.get(engine);
+    if (!offering) throw new Error(`no ${engine} services in the catalog`);
+    return refusedParameterValues(offering.parameters, parameters);
   }
 
   serviceNames(): string[] {

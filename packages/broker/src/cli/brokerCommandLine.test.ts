@@ -53,6 +53,29 @@ describe('parseBrokerCommandLine', () => {
     assert.equal(c.options.mariadbAdminUrl, undefined);
   });
 
+  it('runs managed servers instead of external ones, and refuses to mix the two', () => {
+    const c = parseBrokerCommandLine(
+      ['--managed-servers-dir', '/srv/db', '--managed-mariadb=false'],
+      {},
+      '/h',
+    );
+    assert.equal(c.options.managedServersDir, '/srv/db');
+    assert.equal(c.options.managedMariadb, false);
+    assert.equal(c.options.stateDatabaseUrl, undefined);
+    assert.equal(c.options.postgresAdminUrl, undefined);
+    assert.equal(c.options.mariadbAdminUrl, undefined);
+    assert.throws(
+      () =>
+        parseBrokerCommandLine(
+          ['--managed-servers-dir', '/srv/db'],
+          { KLUTCH_BROKER_MARIADB_ADMIN_URL: 'mysql://x' },
+          '/h',
+        ),
+      /--mariadb-admin-url names an external server, but --managed-servers-dir runs the broker's own/,
+    );
+    assert.throws(() => parseBrokerCommandLine(['--managed-mariadb', 'yes'], {}, '/h'), /true or false/);
+  });
+
   it('explains mistakes', () => {
     assert.throws(() => parseBrokerCommandLine(['--nope'], {}, '/h'), /Unknown option '--nope'[\s\S]*Usage/);
     assert.throws(

@@ -16,9 +16,25 @@ import type { BrokerOptions } from '../brokerOptions.js';
 const flags = {
   listen: { default: '127.0.0.1:0', help: 'OSB API listen address (host:port)' },
   'backup-manager-listen': { default: '127.0.0.1:0', help: 'backup-manager API listen address (host:port)' },
+  'managed-servers-dir': {
+    default: '',
+    help:
+      "run the broker's own PostgreSQL and MariaDB servers (password authentication, loopback only) " +
+      'with their data in this directory; the admin URL flags are then not allowed',
+  },
+  'postgres-bin-dir': {
+    default: '',
+    help: 'with managed servers: where initdb and postgres are (default pg_config --bindir)',
+  },
+  'managed-mariadb': {
+    default: 'true',
+    help: 'with managed servers: also run MariaDB when it is installed (true or false)',
+  },
   'state-database-url': {
     default: 'postgres://postgres@127.0.0.1:5432/klutch_broker',
-    help: 'PostgreSQL database for the broker state (created if missing)',
+    help:
+      'PostgreSQL database for the broker state (created if missing); with managed servers the ' +
+      'default is klutch_broker on the managed PostgreSQL server',
   },
   'state-encryption-key': {
     default: '',
@@ -30,11 +46,11 @@ const flags = {
   },
   'postgres-admin-url': {
     default: defaultPostgresAdminUrl,
-    help: 'superuser connection to the PostgreSQL server',
+    help: 'superuser connection to an external PostgreSQL server, which must require passwords',
   },
   'mariadb-admin-url': {
     default: 'mysql://root@127.0.0.1:3306',
-    help: 'admin connection to the MariaDB server; empty disables MariaDB',
+    help: 'admin connection to an external MariaDB server, which must require passwords; empty disables MariaDB',
   },
   'backup-dir': { default: '', help: 'directory for encrypted backups (default ~/.klutch/broker/backups)' },
   username: { default: '', help: 'basic-auth user of both APIs (required)' },
@@ -135,8 +151,8 @@ export function parseBrokerCommandLine(
     throw new UsageError(`${(err as Error).message}\n\n${usage()}`);
   }
   const values = parsed.values as Partial<Record<FlagName, string>> & { help?: boolean };
-  const get = (name: FlagName): string =>
-    values[name] ?? env[environmentVariableOf(name)] ?? flags[name].default;
+  const given = (name: FlagName): string | undefined => values[name] ?? env[environmentVariableOf(name)];
+  const get = (name: FlagName): string => given(name) ?? flags[name].default;
   const integer = (name: FlagName): number => {
     const text = get(name);
     const n = Number(text);
@@ -148,6 +164,30 @@ export function parseBrokerCommandLine(
   const key = get('tls-key');
   if ((cert === '') !== (key === '')) throw new UsageError('--tls-cert and --tls-key must be given together');
   const backupDir = get('backup-dir') || `${home}/.klutch/broker/backups`;
+  const managedServersDir = get('managed-servers-dir');
+  const managedMariadb = get('managed-mariadb');
+  if (managedMariadb !== 'true' && managedMariadb !== 'false') {
+    throw new UsageError(`--managed-mariadb must be true or false, got "${managedMariadb}"`);
+  }
+  if (managedServersDir) {
+    for (const external of ['postgres-admin-url', 'mariadb-admin-url'] as const) {
+      if (given(external) !== undefined) {
+        throw new UsageError(
+          `--${external} names an external server, but --managed-servers-dir runs the broker's own; give one of them`,
+        );
+      }
+    }
+  }
+  const servers: Pick<
+    BrokerOptions,
+    'managedServersDir' | 'postgresBinDir' | 'managedMariadb' | 'postgresAdminUrl' | 'mariadbAdminUrl'
+  > = managedServersDir
+    ? {
+        managedServersDir,
+        postgresBinDir: get('postgres-bin-dir') || undefined,
+        managedMariadb: managedMariadb === 'true',
+      }
+    : { postgresAdminUrl: get('postgres-admin-url'), mariadbAdminUrl: get('mariadb-admin-url') || undefined };
   return {
     help: values.help === true,
     logLevel: get('log-level'),
@@ -155,11 +195,12 @@ export function parseBrokerCommandLine(
     options: {
       listen: get('listen'),
       backupManagerListen: get('backup-manager-listen'),
-      stateDatabaseUrl: get('state-database-url'),
+      stateDatabaseUrl: managedServersDir
+        ? given('state-database-url') || undefined
+        : get('state-database-url'),
       stateEncryptionKey: get('state-encryption-key') || undefined,
       stateEncryptionKeyFile: get('state-encryption-key-file') || undefined,
-      postgresAdminUrl: get('postgres-admin-url'),
-      mariadbAdminUrl: get('mariadb-admin-url') || undefined,
+      ...servers,
       backupDir,
       username: get('username'),
       password: get('password'),

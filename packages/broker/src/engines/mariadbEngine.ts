@@ -203,15 +203,12 @@ export class MariadbEngine implements DataServiceEngine {
     for (const database of [instance.names.database, ...settings.extraDatabases]) {
       await this.pool.query("GRANT ALL PRIVILEGES ON ??.* TO ?@'%'", [grantPattern(database), username]);
     }
-    if (settings.performanceSchemaAccess) {
-      await this.pool.query("GRANT SELECT ON performance_schema.* TO ?@'%'", [username]);
-    } else {
-      try {
-        await this.pool.query("REVOKE SELECT ON performance_schema.* FROM ?@'%'", [username]);
-      } catch (err) {
-        // Nothing to revoke.
-        if (errorCode(err) !== 'ER_NONEXISTING_GRANT') throw err;
-      }
+    // The broker refuses grant_performance_schema_permissions; a grant an older broker made goes.
+    try {
+      await this.pool.query("REVOKE SELECT ON performance_schema.* FROM ?@'%'", [username]);
+    } catch (err) {
+      // Nothing to revoke.
+      if (errorCode(err) !== 'ER_NONEXISTING_GRANT') throw err;
     }
   }
 

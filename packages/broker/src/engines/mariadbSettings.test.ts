@@ -16,13 +16,7 @@ describe('mariadbInstanceSettings', () => {
     const names = instanceResourceNames('i');
     const s = mariadbInstanceSettings(names, 'mariadb-single-nano', {
       databases: ['reports'],
-      grant_performance_schema_permissions: true,
     });
-    assert.deepEqual(s, {
-      maxUserConnections: 10,
-      extraDatabases: [`${names.database}_reports`],
-      performanceSchemaAccess: true,
-    });
-    assert.equal(mariadbInstanceSettings(names, 'mariadb-cluster-big', {}).performanceSchemaAccess, false);
+    assert.deepEqual(s, { maxUserConnections: 10, extraDatabases: [`${names.database}_reports`] });
   });
 });

@@ -7,7 +7,6 @@ export interface MariadbInstanceSettings {
   maxUserConnections: number;
   /** Full names of the extra databases (parameter `databases`). */
   extraDatabases: string[];
-  performanceSchemaAccess: boolean;
 }
 
 export const appliedMariadbKeys = ['databases', 'grant_performance_schema_permissions'] as const;
@@ -22,6 +21,5 @@ export function mariadbInstanceSettings(
   return {
     maxUserConnections: defaultConnectionLimit(planName),
     extraDatabases: databases.map((d) => `${names.extraDatabasePrefix}${d}`),
-    performanceSchemaAccess: parameters.grant_performance_schema_permissions === true,
   };
 }

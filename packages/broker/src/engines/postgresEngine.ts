@@ -12,8 +12,7 @@ import type {
   DataServiceEngine,
   EngineInstance,
 } from './dataServiceEngine.js';
-import { postgresDatabaseSettings, rolePrivileges } from './postgresSettings.js';
-import type { PostgresDatabaseSettings } from './postgresSettings.js';
+import { bindingRoleAttributes, postgresDatabaseSettings } from './postgresSettings.js';
 import { likePrefixPattern } from './resourceNames.js';
 
 const id = escapeIdentifier;
@@ -116,7 +115,7 @@ export class PostgresEngine implements DataServiceEngine {
       }
     }
     for (const username of instance.bindingUsernames) {
-      if (await this.roleExists(username)) await this.grantBindingAccess(instance, username, settings);
+      if (await this.roleExists(username)) await this.grantBindingAccess(instance, username);
     }
   }
 
@@ -133,9 +132,8 @@ export class PostgresEngine implements DataServiceEngine {
   }
 
   async ensureBindingUser(instance: EngineInstance, account: BindingAccount): Promise<void> {
-    const settings = postgresDatabaseSettings(instance.planName, instance.parameters);
-    const create = `CREATE ROLE ${id(account.username)} WITH LOGIN PASSWORD ${literal(account.password)}`;
-    const update = `ALTER ROLE ${id(account.username)} WITH LOGIN PASSWORD ${literal(account.password)}`;
+    const create = `CREATE ROLE ${id(account.username)} WITH ${bindingRoleAttributes} PASSWORD ${literal(account.password)}`;
+    const update = `ALTER ROLE ${id(account.username)} WITH ${bindingRoleAttributes} PASSWORD ${literal(account.password)}`;
     if (await this.roleExists(account.username)) {
       await this.pool.query(update);
     } else {
@@ -146,7 +144,7 @@ export class PostgresEngine implements DataServiceEngine {
         await this.pool.query(update);
       }
     }
-    await this.grantBindingAccess(instance, account.username, settings);
+    await this.grantBindingAccess(instance, account.username);
   }
 
   async removeBindingUser(instance: EngineInstance, username: string): Promise<void> {
@@ -241,21 +239,14 @@ export class PostgresEngine implements DataServiceEngine {
     return env;
   }
 
-  private async grantBindingAccess(
-    instance: EngineInstance,
-    username: string,
-    settings: PostgresDatabaseSettings,
-  ): Promise<void> {
+  private async grantBindingAccess(instance: EngineInstance, username: string): Promise<void> {
     const { database, ownerRole } = instance.names;
     await this.pool.query(`GRANT ${id(ownerRole)} TO ${id(username)}`);
     await this.pool.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${id(database)} TO ${id(username)}`);
     await this.pool.query(
       `ALTER ROLE ${id(username)} IN DATABASE ${id(database)} SET role TO ${literal(ownerRole)}`,
     );
-    const attributes = rolePrivileges
-      .map((p) => (settings.bindingRolePrivileges[p] ? p : `NO${p}`))
-      .join(' ');
-    await this.pool.query(`ALTER ROLE ${id(username)} WITH ${attributes}`);
+    await this.pool.query(`ALTER ROLE ${id(username)} WITH ${bindingRoleAttributes}`);
   }
 
   private async ensureRole(name: string, attributes: string): Promise<void> {

@@ -31,16 +31,4 @@ describe('postgresDatabaseSettings', () => {
     assert.equal(byName.get('maintenance_work_mem'), null);
     assert.equal(s.settings.length, Object.keys(databaseSettingOf).length);
   });
-
-  it('turns role_privileges into grants and revocations', () => {
-    assert.deepEqual(
-      postgresDatabaseSettings('postgresql-single-small', { role_privileges: ['CREATEDB'] })
-        .bindingRolePrivileges,
-      {
-        CREATEDB: true,
-        CREATEROLE: false,
-        REPLICATION: false,
-      },
-    );
-  });
 });

@@ -1,16 +1,18 @@
 import { defaultConnectionLimit } from '../catalog/planShape.js';
 
-export type RolePrivilege = 'CREATEDB' | 'CREATEROLE' | 'REPLICATION';
-export const rolePrivileges: readonly RolePrivilege[] = ['CREATEDB', 'CREATEROLE', 'REPLICATION'];
-
 /** How an instance's database and binding roles should look for a plan and its parameters. */
 export interface PostgresDatabaseSettings {
   connectionLimit: number;
   /** Every setting the broker manages, in a fixed order; `value: null` means RESET to the server default. */
   settings: Array<{ name: string; value: string | null }>;
-  /** Role attributes of every binding role: true grants, false revokes. */
-  bindingRolePrivileges: Record<RolePrivilege, boolean>;
 }
+
+/**
+ * Attributes every binding role gets, whatever its instance's parameters say: the broker refuses
+ * `role_privileges` (their effect would not stay inside the instance on a shared server), and an
+ * instance an older broker accepted them for loses them on its next update or bind.
+ */
+export const bindingRoleAttributes = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS';
 
 /** Broker parameter key → PostgreSQL setting, for the keys applied with ALTER DATABASE ... SET. */
 export const databaseSettingOf: Readonly<Record<string, string>> = {
@@ -54,9 +56,6 @@ export function postgresDatabaseSettings(
   parameters: Record<string, unknown>,
 ): PostgresDatabaseSettings {
   const maxConnections = parameters.max_connections;
-  const granted = new Set(
-    Array.isArray(parameters.role_privileges) ? parameters.role_privileges.map(String) : [],
-  );
   return {
     connectionLimit: typeof maxConnections === 'number' ? maxConnections : defaultConnectionLimit(planName),
     settings: Object.entries(databaseSettingOf).map(([key, name]) => {
@@ -65,10 +64,5 @@ export function postgresDatabaseSettings(
       const value = settingValue(raw);
       return { name, value: lowerCaseSettings.has(name) ? value.toLowerCase() : value };
     }),
-    bindingRolePrivileges: {
-      CREATEDB: granted.has('CREATEDB'),
-      CREATEROLE: granted.has('CREATEROLE'),
-      REPLICATION: granted.has('REPLICATION'),
-    },
   };
 }

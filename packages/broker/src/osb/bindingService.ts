@@ -65,6 +65,13 @@ export class BindingService {
           );
         }
       }
+      const refused = catalog.refusedValuesOf(instance.engine, instance.parameters);
+      if (refused.length > 0) {
+        throw badRequest(
+          `Service instance ${instanceId} has parameters this broker does not grant: ${refused.join(' ')} ` +
+            'Update the instance without them, then bind again.',
+        );
+      }
       if (instance.provisionedAt === null) {
         throw new HttpError(422, {
           error: 'InstanceNotUsable',

@@ -21,6 +21,8 @@ export interface BrokerContext {
   /** The OSB listener's URL; known only once it listens. */
   osbUrl: () => string;
   logger: Logger;
+  /** What keeps the broker from working right now; empty when healthy. */
+  healthProblems: () => string[];
 }
 
 export function dashboardUrl(context: BrokerContext, instanceId: string): string {

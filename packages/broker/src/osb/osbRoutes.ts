@@ -7,9 +7,19 @@ import { parseOriginatingIdentity } from './osbRequests.js';
 const instancePath = '/v2/service_instances/:instance_id';
 const bindingPath = `${instancePath}/service_bindings/:binding_id`;
 
-/** Health endpoints every listener offers. */
-export function healthRoutes(): Route[] {
-  const healthy = () => Promise.resolve({ status: 200, body: { status: 'ok' } });
+/**
+ * Health endpoints every listener offers. `problems` names what is broken right now (a managed
+ * database server that is being restarted, say): the answer is then 503 with the list.
+ */
+export function healthRoutes(problems: () => string[] = () => []): Route[] {
+  const healthy = () => {
+    const now = problems();
+    return Promise.resolve(
+      now.length === 0
+        ? { status: 200, body: { status: 'ok' } }
+        : { status: 503, body: { status: 'unavailable', problems: now } },
+    );
+  };
   return [
     { method: 'GET', pattern: '/healthz', handler: healthy, public: true },
     // The a9s-style endpoints that ProviderConfig health checks use; they prove the credentials work.
@@ -27,7 +37,7 @@ export function osbRoutes(
   const identity = (headers: Record<string, string | string[] | undefined>) =>
     parseOriginatingIdentity(headers['x-broker-api-originating-identity']);
   return [
-    ...healthRoutes(),
+    ...healthRoutes(context.healthProblems),
     {
       method: 'GET',
       pattern: '/v2/catalog',

@@ -15,10 +15,17 @@ export const mariadbParameterCatalog: ParameterCatalog = {
     },
     grant_performance_schema_permissions: {
       type: 'boolean',
-      description: 'Whether the users that bindings create may read the Performance Schema.',
+      description:
+        'Whether the users that bindings create may read the Performance Schema. The sandbox accepts only ' +
+        'false: on its shared server the Performance Schema shows the statements of every other instance.',
     },
   }),
   serverLevelKeys: {
     binlog_expire_days: 'the binary log belongs to the whole server',
+  },
+  refusedValues: {
+    grant_performance_schema_permissions: {
+      true: "MariaDB server: the Performance Schema shows every session's statements, other instances' included",
+    },
   },
 };

@@ -30,6 +30,12 @@ export interface ParameterCatalog {
    * silently ignored, so an app developer never believes a setting is active when it is not.
    */
   serverLevelKeys: Readonly<Record<string, string>>;
+  /**
+   * Values the schema accepts (the a9s API offers them: real a9s brokers run a dedicated server per
+   * instance) that would reach beyond the instance on the sandbox's shared server. Per key, each
+   * refused value (for an array parameter: each refused item) with the reason.
+   */
+  refusedValues: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export const draft04 = 'http://json-schema.org/draft-04/schema#';

@@ -15,7 +15,7 @@ describe('compileParameterValidator (PostgreSQL)', () => {
         work_mem: '64MB',
         temp_file_limit: -1,
         statement_timeout: 0,
-        role_privileges: ['CREATEDB'],
+        role_privileges: [],
         log_statement: 'ddl',
         pg_log_min_messages: 'WARNING',
         client_min_messages: 'notice',
@@ -59,6 +59,17 @@ describe('compileParameterValidator (PostgreSQL)', () => {
     );
   });
 
+  it('refuses each role privilege with the value and why it would escape the instance', () => {
+    const problems = validatePostgres({ role_privileges: ['CREATEROLE', 'REPLICATION', 'CREATEDB'] });
+    assert.equal(problems.length, 3);
+    assert.match(
+      problems[0] ?? '',
+      /^parameter "role_privileges" value CREATEROLE is not available on a shared PostgreSQL server: it would let the role take over other databases/,
+    );
+    assert.match(problems[1] ?? '', /value REPLICATION .* streams the whole server/);
+    assert.match(problems[2] ?? '', /value CREATEDB .* deprovisioning could not remove them/);
+  });
+
   it('rejects parameters that are not an object', () => {
     assert.match(validatePostgres(['x'])[0] ?? '', /must be a JSON object/);
   });
@@ -67,7 +78,7 @@ describe('compileParameterValidator (PostgreSQL)', () => {
 describe('compileParameterValidator (MariaDB)', () => {
   it('validates extra database names', () => {
     assert.deepEqual(
-      validateMariadb({ databases: ['reports'], grant_performance_schema_permissions: true }),
+      validateMariadb({ databases: ['reports'], grant_performance_schema_permissions: false }),
       [],
     );
     assert.match(
@@ -77,6 +88,10 @@ describe('compileParameterValidator (MariaDB)', () => {
     assert.match(
       validateMariadb({ databases: ['a', 'a'] })[0] ?? '',
       /"databases" must not contain duplicates/,
+    );
+    assert.match(
+      validateMariadb({ grant_performance_schema_permissions: true })[0] ?? '',
+      /"grant_performance_schema_permissions" value true is not available on a shared MariaDB server: .*other instances/,
     );
     assert.match(
       validateMariadb({ binlog_expire_days: 3 })[0] ?? '',

@@ -14,9 +14,34 @@ export function compileParameterValidator(catalog: ParameterCatalog): ParameterV
   const validate = ajv.compile(catalog.schema);
   const known = Object.keys(catalog.schema.properties).sort();
   return (parameters) => {
-    if (validate(parameters)) return [];
+    if (validate(parameters)) return refusedParameterValues(catalog, parameters as Record<string, unknown>);
     return (validate.errors ?? []).map((e) => describeError(e, catalog, known));
   };
+}
+
+/**
+ * One sentence per value the broker refuses although the schema allows it (see
+ * `ParameterCatalog.refusedValues`). Also used on the stored parameters of an existing instance,
+ * whose values an older broker may have accepted.
+ */
+export function refusedParameterValues(
+  catalog: ParameterCatalog,
+  parameters: Record<string, unknown>,
+): string[] {
+  const problems: string[] = [];
+  for (const [key, refused] of Object.entries(catalog.refusedValues)) {
+    const value = parameters[key];
+    const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+    for (const item of values) {
+      const reason = refused[String(item)];
+      if (reason !== undefined) {
+        problems.push(
+          `parameter "${key}" value ${String(item)} is not available on a shared ${reason}; remove it.`,
+        );
+      }
+    }
+  }
+  return problems;
 }
 
 function pathOf(instancePath: string): string {

@@ -86,7 +86,9 @@ export const postgresParameterCatalog: ParameterCatalog = {
       uniqueItems: true,
       items: { type: 'string', enum: ['CREATEDB', 'CREATEROLE', 'REPLICATION'] },
       description:
-        'Extra privileges of the users that bindings create: any of CREATEDB, CREATEROLE, REPLICATION.',
+        'Extra privileges of the users that bindings create. The a9s API offers CREATEDB, CREATEROLE and ' +
+        'REPLICATION; the sandbox refuses all three, because on its shared server their effect would not ' +
+        'stay inside the instance.',
     },
     synchronous_commit: {
       type: 'string',
@@ -118,5 +120,18 @@ export const postgresParameterCatalog: ParameterCatalog = {
     wal_writer_delay: 'the WAL writer is shared by the whole server',
     max_replication_slots: 'replication slots are limited for the whole server',
     max_wal_senders: 'WAL senders are limited for the whole server',
+  },
+  refusedValues: {
+    role_privileges: {
+      CREATEROLE:
+        'PostgreSQL server: it would let the role take over other databases (on PostgreSQL 15 and older a ' +
+        'CREATEROLE role can grant itself any non-superuser role, e.g. pg_execute_server_program, and change ' +
+        "other tenants' passwords)",
+      REPLICATION:
+        'PostgreSQL server: a replication connection streams the whole server, every other database included',
+      CREATEDB:
+        'PostgreSQL server: databases the role creates would belong to no instance, so deprovisioning could ' +
+        'not remove them',
+    },
   },
 };

@@ -50,6 +50,8 @@ export async function ensureStateDatabase(
         if ((err as { code?: string }).code !== '42P04') throw err;
       }
     }
+    // The state holds every binding's (sealed) credentials: no other role of the server may connect.
+    await client.query(`REVOKE ALL ON DATABASE ${escapeIdentifier(name)} FROM PUBLIC`);
   } finally {
     await client.end();
   }

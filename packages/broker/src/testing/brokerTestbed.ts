@@ -54,6 +54,39 @@ export class BrokerTestbed {
     return testbed;
   }
 
+  /**
+   * A broker that runs its own password-protected PostgreSQL and MariaDB servers in a fresh
+   * directory (the state database lives there too); `cleanup` stops them and removes everything.
+   */
+  static async startManaged(overrides: Partial<BrokerOptions> = {}): Promise<BrokerTestbed> {
+    const suffix = randomBytes(6).toString('hex');
+    const backupDir = await mkdtemp(join(tmpdir(), 'klutch-broker-test-'));
+    const managedServersDir = await mkdtemp(join(tmpdir(), 'klutch-broker-servers-'));
+    const testbed = new BrokerTestbed({
+      managedServersDir,
+      backupDir,
+      username: 'broker',
+      password: `pw-${suffix}`,
+      provisionDelayMs: 100,
+      logger: silentLogger(),
+      ...overrides,
+    });
+    try {
+      await testbed.startBroker();
+    } catch (err) {
+      await testbed.cleanup();
+      throw err;
+    }
+    return testbed;
+  }
+
+  /** Admin connections of the managed servers (tests look behind the tenant's back with them). */
+  managedAdminUrls(): { postgresql: string; mariadb: string | undefined } {
+    const servers = this.broker.managedServers;
+    if (!servers) throw new Error('this testbed runs no managed servers');
+    return { postgresql: servers.postgres.adminUrl, mariadb: servers.mariadb?.adminUrl };
+  }
+
   async startBroker(overrides: Partial<BrokerOptions> = {}): Promise<void> {
     this.broker = await startBroker({ ...this.options, ...overrides });
     const auth = { username: this.options.username, password: this.options.password };
@@ -75,6 +108,12 @@ export class BrokerTestbed {
 
   async cleanup(): Promise<void> {
     await this.broker?.stop().catch(() => undefined);
+    if (this.options.managedServersDir) {
+      // The servers stopped with the broker; their data goes with the directory.
+      await rm(this.options.managedServersDir, { recursive: true, force: true });
+      await rm(this.options.backupDir, { recursive: true, force: true });
+      return;
+    }
     const leftovers = [...this.instanceIds].map((id) => ({
       instanceId: id,
       names: instanceResourceNames(id),
@@ -99,7 +138,7 @@ export class BrokerTestbed {
     }
     const admin = new Client({ connectionString: postgresAdminUrl });
     await admin.connect();
-    const stateDb = new URL(this.options.stateDatabaseUrl).pathname.slice(1);
+    const stateDb = new URL(this.options.stateDatabaseUrl ?? '').pathname.slice(1);
     await admin.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(stateDb)} WITH (FORCE)`);
     await admin.end();
     await rm(this.options.backupDir, { recursive: true, force: true });

@@ -1,0 +1,68 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import type { Logger } from '@klutch/kube';
+import { startManagedMariadb } from './managedMariadb.js';
+import { startManagedPostgres } from './managedPostgres.js';
+import type { ManagedServer } from './managedPostgres.js';
+
+export interface ManagedServersOptions {
+  /** Data, sockets and secrets of the servers. */
+  dir: string;
+  postgresBinDir?: string;
+  /** Whether to run MariaDB too (when its binaries are installed). */
+  mariadb: boolean;
+  logger: Logger;
+}
+
+export interface ManagedServers {
+  postgres: ManagedServer;
+  mariadb?: ManagedServer;
+  /** Why there is no MariaDB server, when there is none. */
+  mariadbUnavailable?: string;
+  /** A sentence per server that is not running (it is being restarted). */
+  problems(): string[];
+  stop(): Promise<void>;
+}
+
+/** The broker's own database servers, which require a password for every connection. */
+export async function startManagedServers(options: ManagedServersOptions): Promise<ManagedServers> {
+  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  // The server accounts must pass through to their own directories, but not list or read the
+  // broker's files here (the admin passwords).
+  await chmod(options.dir, 0o711);
+  const postgres = await startManagedPostgres({
+    dir: options.dir,
+    binDir: options.postgresBinDir,
+    logger: options.logger.child({ server: 'postgresql' }),
+  });
+  let mariadb: ManagedServer | undefined;
+  let mariadbUnavailable: string | undefined;
+  if (options.mariadb) {
+    try {
+      mariadb = await startManagedMariadb({
+        dir: options.dir,
+        logger: options.logger.child({ server: 'mariadb' }),
+      });
+    } catch (err) {
+      mariadbUnavailable = `the managed MariaDB server cannot start: ${(err as Error).message}`;
+    }
+  } else {
+    mariadbUnavailable = 'the managed MariaDB server is switched off';
+  }
+  return {
+    postgres,
+    mariadb,
+    mariadbUnavailable,
+    problems: () => {
+      const servers: Array<[string, ManagedServer | undefined]> = [
+        ['PostgreSQL', postgres],
+        ['MariaDB', mariadb],
+      ];
+      return servers
+        .filter(([, server]) => server !== undefined && !server.server.running)
+        .map(([name]) => `the managed ${name} server is not running; the broker is restarting it`);
+    },
+    stop: async () => {
+      await Promise.all([postgres.stop(), mariadb?.stop()]);
+    },
+  };
+}
