@@ -1,10 +1,19 @@
 import type { AcceptablePermissionClaim } from '@klutch/api';
-import { Controller, Informer, InformerSet, MutationCache, objectKey, ResourceClient } from '@klutch/kube';
+import {
+  Controller,
+  EventRecorder,
+  Informer,
+  InformerSet,
+  MutationCache,
+  objectKey,
+  ResourceClient,
+} from '@klutch/kube';
 import type { KubeClient, KubeObject, Logger, RuntimeMetrics } from '@klutch/kube';
 import { isClaimed } from './claimOwnership.js';
 import type { ClaimedObjectCaches } from './claimedObjectCaches.js';
 import { createClaimReconciler } from './claimReconciler.js';
 import { syncVersion } from './exportToCrd.js';
+import { konnectorComponent } from './konnectorNames.js';
 import type { ExportObject, ServiceNamespaceObject } from './konnectorObjects.js';
 import { serviceNamespacesClient } from './konnectorClients.js';
 import { createSpecReconciler } from './specReconciler.js';
@@ -87,6 +96,7 @@ export class ExportSyncer {
       upstreamWrites: new MutationCache(),
       mapping: opts.mapping,
       serviceNamespaces: serviceNamespacesClient(opts.providerClient),
+      events: new EventRecorder({ client: opts.appClient, component: konnectorComponent, logger }),
       controllers: {},
     };
     const workers = opts.workers ?? 2;

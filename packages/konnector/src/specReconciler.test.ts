@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeApiError, MutationCache, silentLogger } from '@klutch/kube';
-import type { Informer, InformerSet, KubeObject, ResourceClient } from '@klutch/kube';
+import type { EventRecorder, Informer, InformerSet, KubeObject, ResourceClient } from '@klutch/kube';
 import { boundAnnotation, syncerFinalizer } from './konnectorNames.js';
 import type { ServiceNamespaceObject } from './konnectorObjects.js';
 import { createSpecReconciler } from './specReconciler.js';
@@ -69,6 +69,7 @@ function fakeContext(opts: { upstreamCached?: KubeObject; downstreamPatch: () =>
     upstreamWrites: new MutationCache(),
     mapping: { serviceNamespace: () => sn, consumerNamespaceOf: () => 'app' },
     serviceNamespaces: {} as ResourceClient<ServiceNamespaceObject>,
+    events: {} as EventRecorder,
     controllers: {},
   };
   return { ctx, calls };

@@ -1,6 +1,7 @@
 import { splitObjectKey } from '@klutch/kube';
 import type {
   Controller,
+  EventRecorder,
   Informer,
   InformerSet,
   KubeObject,
@@ -34,6 +35,8 @@ export interface SyncContext {
   upstreamWrites: MutationCache;
   mapping: NamespaceMapping;
   serviceNamespaces: ResourceClient<ServiceNamespaceObject>;
+  /** Events on app-cluster objects (the provider's Events never reach the app cluster). */
+  events: EventRecorder;
   /** Filled in once the controllers exist; reconcilers poke each other through them. */
   controllers: { spec?: Controller; upstream?: Controller };
 }

@@ -2,12 +2,14 @@ import { deepEqual, isAlreadyExists, isBeingDeleted, isNotFound, splitObjectKey 
 import type { ReconcileContext, ReconcileOutcome } from '@klutch/kube';
 import { boundAnnotation } from './konnectorNames.js';
 import { downstreamCopyForAdopt } from './objectCopies.js';
+import { newStatusWarnings } from './statusWarnings.js';
 import { downstreamKeyOf, type SyncContext } from './syncContext.js';
 
 /**
  * Keyed by the upstream (provider) object: copies its status down, deletes upstream objects whose
  * downstream object is gone (deletions missed while the konnector was down), and adopts objects
- * the provider created itself (no `bound` annotation) by creating them downstream.
+ * the provider created itself (no `bound` annotation) by creating them downstream. A failure
+ * that appears in the status copied down is also recorded as a Warning Event on the app object.
  */
 export function createUpstreamReconciler(ctx: SyncContext) {
   return async (key: string, { signal, logger }: ReconcileContext): Promise<ReconcileOutcome | void> => {
@@ -57,5 +59,7 @@ export function createUpstreamReconciler(ctx: SyncContext) {
     if (upStatus === undefined) delete next.status;
     await ctx.downstream.update(next, ctx.statusSubresource ? { subresource: 'status', signal } : { signal });
     logger.debug({ downstream: downKey }, 'copied status down');
+    for (const w of newStatusWarnings(down.status, upStatus))
+      await ctx.events.warning(down, w.reason, w.message);
   };
 }

@@ -2,13 +2,13 @@
 // working credentials, Ctrl-C.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { findRepoRoot } from '@klutch/testenv';
+import { eventually, findRepoRoot } from '@klutch/testenv';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = findRepoRoot();
@@ -93,6 +93,53 @@ describe('the sandbox program', { timeout: 300_000 }, () => {
         'jsonpath={.items[*].metadata.namespace}',
       ]);
       assert.match(upstream.stdout, /^cluster-[a-z0-9]+-demo$/);
+      // A privilege that would take over the shared server: the CRD accepts it, the broker refuses
+      // it, and the reason reaches the developer's object in the app cluster, condition and Event.
+      const refusedManifest = join(dir, 'pg-createrole.yaml');
+      writeFileSync(
+        refusedManifest,
+        `apiVersion: anynines.com/v1
+kind: PostgresqlInstance
+metadata: { name: pg-createrole, namespace: demo }
+spec: { service: a9s-postgresql15, plan: postgresql-single-nano, parameters: { rolePrivileges: [CREATEROLE] } }
+`,
+      );
+      await kubectl('apply', '-f', refusedManifest);
+      const refusal = /CREATEROLE is not available on a shared PostgreSQL server/;
+      await eventually(
+        async () => {
+          const { stdout } = await kubectl(
+            '-n',
+            'demo',
+            'get',
+            'postgresqlinstance',
+            'pg-createrole',
+            '-o',
+            'jsonpath={.status.conditions[*].message}',
+          );
+          assert.match(stdout, refusal, 'the broker refusal as a condition in the app cluster');
+        },
+        120_000,
+        1000,
+      );
+      await eventually(
+        async () => {
+          const { stdout } = await kubectl(
+            '-n',
+            'demo',
+            'get',
+            'events',
+            '--field-selector',
+            'involvedObject.name=pg-createrole,type=Warning',
+            '-o',
+            'jsonpath={.items[*].message}',
+          );
+          assert.match(stdout, refusal, 'the broker refusal as a Warning Event in the app cluster');
+        },
+        30_000,
+        1000,
+      );
+      await kubectl('-n', 'demo', 'delete', 'postgresqlinstance', 'pg-createrole', '--timeout=120s');
       await kubectl('-n', 'demo', 'delete', 'servicebinding', 'pg-demo-app', '--timeout=120s');
       await kubectl('-n', 'demo', 'delete', 'postgresqlinstance', 'pg-demo', '--timeout=120s');
     } finally {
