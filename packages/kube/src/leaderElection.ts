@@ -257,6 +257,12 @@ export class LeaderElector {
       }
       if (isConflict(err) || isAlreadyExists(err)) {
         this.log.debug('lost a race for the lease');
+      } else if (isNotFound(err)) {
+        // Creating a Lease in a namespace that does not exist: retrying alone never helps.
+        this.log.warn(
+          { err: (err as Error).message },
+          `cannot create the lease: namespace ${this.opts.namespace} does not exist; create it, choose another namespace for the Lease (see the program's --help), or turn leader election off with --leader-election=false`,
+        );
       } else {
         this.log.warn({ err: (err as Error).message }, 'lease acquire/renew failed');
       }
