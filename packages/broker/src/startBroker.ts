@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { createLogger } from '@klutch/kube';
 import type { Logger } from '@klutch/kube';
 import { Pool } from 'pg';
-import type { PoolClient } from 'pg';
 import {
   defaultJobTimeoutMs,
   defaultMaxPendingOperations,
@@ -34,14 +33,13 @@ import { BindingService } from './osb/bindingService.js';
 import type { BrokerContext } from './osb/brokerContext.js';
 import { InstanceService } from './osb/instanceService.js';
 import { osbRoutes } from './osb/osbRoutes.js';
+import { BrokerLock } from './state/brokerLock.js';
 import { SecretBox } from './state/secretBox.js';
 import {
-  acquireBrokerLock,
   checkStateKeyFingerprint,
   ensureStateDatabase,
   migrateStateDatabase,
   redactUrl,
-  releaseBrokerLock,
   withDatabase,
 } from './state/stateDatabase.js';
 import { loadStateKey } from './state/stateKey.js';
@@ -115,13 +113,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     });
     pool.on('error', (err) => logger.warn({ err: err.message }, 'idle state database connection failed'));
     cleanups.push(() => pool.end());
-    const lock: PoolClient = await acquireBrokerLock(pool, stateDatabaseUrl);
-    // A restarted database server ends this session (and the advisory lock with it); that must not
-    // crash the broker, whose pools reconnect by themselves.
-    lock.on('error', (err) =>
-      logger.error({ err: err.message }, 'lost the state database session that holds the broker lock'),
-    );
-    cleanups.push(() => releaseBrokerLock(lock));
+    const lock = await BrokerLock.acquire(pool, stateDatabaseUrl, logger);
+    cleanups.push(() => lock.release());
     await migrateStateDatabase(pool, logger);
     await checkStateKeyFingerprint(pool, secretBox.fingerprint());
 
@@ -161,7 +154,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       await Promise.all([runner.stop(), backups.stop()]);
     });
 
-    const healthProblems = () => managedServers?.problems() ?? [];
+    const lockProblem = () => lock.problem();
+    const healthProblems = () => {
+      const lockLost = lockProblem();
+      return [...(managedServers?.problems() ?? []), ...(lockLost ? [lockLost] : [])];
+    };
     let osbUrl = '';
     const context: BrokerContext = {
       pool,
@@ -185,6 +182,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       tls: options.tls,
       routes: osbRouteTable,
       credentials,
+      refuseWrites: lockProblem,
       logger,
     });
     cleanups.push(() => osb.close());
@@ -195,6 +193,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       tls: options.tls,
       routes: backupManagerRouteTable,
       credentials,
+      refuseWrites: lockProblem,
       logger,
     });
     cleanups.push(() => backupManager.close());

@@ -23,8 +23,16 @@ export interface ListenerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   routes: readonly Route[];
   credentials: BasicCredentials;
+  /**
+   * While this returns a reason, requests that change something (anything but GET and HEAD) are
+   * answered 503 with Retry-After: the broker must not take new work it cannot do safely.
+   */
+  refuseWrites?: () => string | undefined;
   logger: Logger;
 }
+
+/** What a 503 for refused writes suggests: the lock is normally taken again within a second or two. */
+const refusedWritesRetryAfterSeconds = 5;
 
 export interface RunningListener {
   url: string;
@@ -155,6 +163,14 @@ async function dispatch(options: ListenerOptions, req: IncomingMessage, url: URL
   if (route.osb) {
     const version = checkApiVersion(req.headers['x-broker-api-version']);
     if (!version.ok) return { status: 412, body: errorBody('PreconditionFailed', version.description) };
+  }
+  const refused = route.method === 'GET' ? undefined : options.refuseWrites?.();
+  if (refused !== undefined) {
+    return {
+      status: 503,
+      headers: { 'retry-after': String(refusedWritesRetryAfterSeconds) },
+      body: errorBody('ServiceUnavailable', `${refused}. Retry the request later.`),
+    };
   }
   const body = await readJsonBody(req);
   return route.handler({
