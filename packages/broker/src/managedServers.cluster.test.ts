@@ -70,7 +70,14 @@ describe('the broker-managed database servers', () => {
         120_000,
       );
       assert.deepEqual(rows, [{ note: 'before the crash' }]);
-      assert.equal((await tb.osb.get('/healthz')).status, 200);
+      // The crash also ended the session holding the broker's state-database lock; the broker
+      // takes it again by itself and is healthy once it holds it.
+      await waitFor(
+        'the broker to be healthy again',
+        () => tb.osb.get('/healthz'),
+        (r) => r.status === 200,
+        30_000,
+      );
       assert.notEqual(server?.pid, pid);
     } finally {
       await tb.cleanup();
