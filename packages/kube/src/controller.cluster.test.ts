@@ -122,10 +122,15 @@ describe('controller on a real API server', { timeout: 240_000 }, () => {
 
       const ready = await fetch(`${obs.url}/readyz`);
       assert.equal(ready.status, 200);
-      const text = await (await fetch(`${obs.url}/metrics`)).text();
+      // The mirror's own writes come back as events (and conflicts as retries), so the queue
+      // drains a moment after every object is right: wait for it instead of sampling once.
+      const text = await eventually(async () => {
+        const t = await (await fetch(`${obs.url}/metrics`)).text();
+        assert.match(t, /workqueue_depth\{name="mirror"\} 0/);
+        return t;
+      }, 30_000);
       assert.match(text, /workqueue_adds_total\{name="mirror"\} \d+/);
       assert.match(text, /controller_reconcile_total\{controller="mirror",result="success"\} \d+/);
-      assert.match(text, /workqueue_depth\{name="mirror"\} 0/);
       assert.match(text, /controller_reconcile_time_seconds_bucket/);
       assert.match(text, /informer|workqueue_queue_duration_seconds/);
     } finally {
