@@ -36,7 +36,7 @@ describe('parseBrokerCommandLine', () => {
 
   it('reads environment variables and lets flags win', () => {
     const c = parseBrokerCommandLine(
-      ['--listen', '0.0.0.0:8080', '--provision-delay-ms=5', '--mariadb-admin-url', ''],
+      ['--listen', '127.0.0.2:8080', '--provision-delay-ms=5', '--mariadb-admin-url', ''],
       {
         KLUTCH_BROKER_LISTEN: '127.0.0.1:1',
         KLUTCH_BROKER_USERNAME: 'admin',
@@ -45,7 +45,7 @@ describe('parseBrokerCommandLine', () => {
       },
       '/h',
     );
-    assert.equal(c.options.listen, '0.0.0.0:8080');
+    assert.equal(c.options.listen, '127.0.0.2:8080');
     assert.equal(c.options.backupManagerListen, '127.0.0.1:9090');
     assert.equal(c.options.username, 'admin');
     assert.equal(c.options.password, 'secret');

@@ -15,6 +15,25 @@ import { withDatabase } from '../state/stateDatabase.js';
 import { TestHttpClient, waitFor } from './testHttpClient.js';
 import type { TestResponse } from './testHttpClient.js';
 
+/** What every test broker shares: its own backup directory and credentials, quiet logs. */
+async function commonOptions(): Promise<{
+  suffix: string;
+  options: Pick<BrokerOptions, 'backupDir' | 'username' | 'password' | 'provisionDelayMs' | 'logger'>;
+}> {
+  const suffix = randomBytes(6).toString('hex');
+  const backupDir = await mkdtemp(join(tmpdir(), 'klutch-broker-test-'));
+  return {
+    suffix,
+    options: {
+      backupDir,
+      username: 'broker',
+      password: `pw-${suffix}`,
+      provisionDelayMs: 100,
+      logger: silentLogger(),
+    },
+  };
+}
+
 export const postgresAdminUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const mariadbAdminUrl = 'mysql://root@127.0.0.1:3306';
 
@@ -32,26 +51,14 @@ export class BrokerTestbed {
   private constructor(readonly options: BrokerOptions) {}
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<BrokerTestbed> {
-    const suffix = randomBytes(6).toString('hex');
-    const backupDir = await mkdtemp(join(tmpdir(), 'klutch-broker-test-'));
-    const testbed = new BrokerTestbed({
-      stateDatabaseUrl: withDatabase(postgresAdminUrl, `klutch_broker_test_${suffix}`),
+    const common = await commonOptions();
+    return BrokerTestbed.launch({
+      stateDatabaseUrl: withDatabase(postgresAdminUrl, `klutch_broker_test_${common.suffix}`),
       postgresAdminUrl,
       mariadbAdminUrl,
-      backupDir,
-      username: 'broker',
-      password: `pw-${suffix}`,
-      provisionDelayMs: 100,
-      logger: silentLogger(),
+      ...common.options,
       ...overrides,
     });
-    try {
-      await testbed.startBroker();
-    } catch (err) {
-      await testbed.cleanup();
-      throw err;
-    }
-    return testbed;
   }
 
   /**
@@ -59,18 +66,13 @@ export class BrokerTestbed {
    * directory (the state database lives there too); `cleanup` stops them and removes everything.
    */
   static async startManaged(overrides: Partial<BrokerOptions> = {}): Promise<BrokerTestbed> {
-    const suffix = randomBytes(6).toString('hex');
-    const backupDir = await mkdtemp(join(tmpdir(), 'klutch-broker-test-'));
+    const common = await commonOptions();
     const managedServersDir = await mkdtemp(join(tmpdir(), 'klutch-broker-servers-'));
-    const testbed = new BrokerTestbed({
-      managedServersDir,
-      backupDir,
-      username: 'broker',
-      password: `pw-${suffix}`,
-      provisionDelayMs: 100,
-      logger: silentLogger(),
-      ...overrides,
-    });
+    return BrokerTestbed.launch({ managedServersDir, ...common.options, ...overrides });
+  }
+
+  private static async launch(options: BrokerOptions): Promise<BrokerTestbed> {
+    const testbed = new BrokerTestbed(options);
     try {
       await testbed.startBroker();
     } catch (err) {
