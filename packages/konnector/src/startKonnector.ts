@@ -126,36 +126,29 @@ export async function startKonnector(opts: KonnectorOptions): Promise<KonnectorH
         ready = r;
       },
     });
+  let running: (signal: AbortSignal) => Promise<void>;
+  let isLeader: () => boolean;
   if (opts.leaderElection === false) {
     logger.info('leader election is off: this must be the only konnector of the cluster');
-    const done = session(stop.signal).finally(async () => {
-      await health?.close();
-      if (ownsClient) await client.close();
-    });
-    return {
-      stop: async () => {
-        stop.abort();
-        await done;
-      },
-      isLeader: () => !stop.signal.aborted,
-      done,
-      ...(health ? { healthUrl: health.url } : {}),
+    running = session;
+    isLeader = () => !stop.signal.aborted;
+  } else {
+    const elector = new LeaderElector({
+      client,
+      namespace: opts.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'kube-system',
+      name: opts.leaseName ?? 'klutch-bind',
+      identity: opts.identity ?? process.env.POD_NAME ?? `${hostname()}_${randomUUID()}`,
+      logger,
       metrics,
-    };
+      ...(opts.leaseDurationMs !== undefined ? { leaseDurationMs: opts.leaseDurationMs } : {}),
+      ...(opts.renewDeadlineMs !== undefined ? { renewDeadlineMs: opts.renewDeadlineMs } : {}),
+      ...(opts.retryPeriodMs !== undefined ? { retryPeriodMs: opts.retryPeriodMs } : {}),
+      onStartedLeading: session,
+    });
+    running = (signal) => elector.run(signal);
+    isLeader = () => elector.isLeader();
   }
-  const elector = new LeaderElector({
-    client,
-    namespace: opts.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'kube-system',
-    name: opts.leaseName ?? 'klutch-bind',
-    identity: opts.identity ?? process.env.POD_NAME ?? `${hostname()}_${randomUUID()}`,
-    logger,
-    metrics,
-    ...(opts.leaseDurationMs !== undefined ? { leaseDurationMs: opts.leaseDurationMs } : {}),
-    ...(opts.renewDeadlineMs !== undefined ? { renewDeadlineMs: opts.renewDeadlineMs } : {}),
-    ...(opts.retryPeriodMs !== undefined ? { retryPeriodMs: opts.retryPeriodMs } : {}),
-    onStartedLeading: session,
-  });
-  const done = elector.run(stop.signal).finally(async () => {
+  const done = running(stop.signal).finally(async () => {
     await health?.close();
     if (ownsClient) await client.close();
   });
@@ -164,7 +157,7 @@ export async function startKonnector(opts: KonnectorOptions): Promise<KonnectorH
       stop.abort();
       await done;
     },
-    isLeader: () => elector.isLeader(),
+    isLeader,
     done,
     ...(health ? { healthUrl: health.url } : {}),
     metrics,
