@@ -4,7 +4,9 @@
 #     .toolchain/ and put first on PATH;
 #   - the npm dependencies (npm ci, re-run when package-lock.json changes);
 #   - Go, for building the Kubernetes test bed (the build itself is done by
-#     the test environment, which rebuilds only when the sources change).
+#     the test environment, which rebuilds only when the sources change);
+#   - the Debian packages of the servers the sandbox broker runs itself
+#     (prometheus, redis-server, rabbitmq-server), installed when missing.
 # Idempotent and quiet when everything is already in place.
 
 KLUTCH_NODE_VERSION="24.21.0"
@@ -55,6 +57,32 @@ ensure_go() {
   return 1
 }
 
+# The Debian packages whose server binaries the sandbox broker runs as its own
+# supervised servers.
+KLUTCH_DEBIAN_PACKAGES=(prometheus redis-server rabbitmq-server)
+
+# Installs the packages among "$@" that are not installed. The package lists
+# are refreshed once, and only when something is missing, so a machine that
+# has everything never touches the network.
+ensure_debian_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "missing packages: ${missing[*]}; this is not a Debian-like system, install them yourself"
+    return 1
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing packages: ${missing[*]}; run as root, or: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+    return 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq >&2 &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
 ensure_toolchain() {
-  ensure_node && ensure_npm_deps && ensure_go
+  ensure_node && ensure_npm_deps && ensure_go && ensure_debian_packages "${KLUTCH_DEBIAN_PACKAGES[@]}"
 }
