@@ -18,13 +18,14 @@ import { backupManagerRoutes } from './backupManager/backupManagerRoutes.js';
 import { BackupService } from './backupManager/backupService.js';
 import { BrokerCatalog } from './catalog/brokerCatalog.js';
 import type { AvailableEngine, CatalogDocument } from './catalog/brokerCatalog.js';
-import { mariadbOffering, postgresOffering } from './catalog/engineOfferings.js';
+import { mariadbOffering, postgresOffering, prometheusOffering } from './catalog/engineOfferings.js';
 import type { EngineKind } from './catalog/engineOfferings.js';
 import type { DataServiceEngine } from './engines/dataServiceEngine.js';
 import { postgresTimeoutSettings, resolveDatabaseTimeouts } from './engines/databaseTimeouts.js';
 import type { DatabaseTimeouts } from './engines/databaseTimeouts.js';
 import { MariadbEngine } from './engines/mariadbEngine.js';
 import { PostgresEngine } from './engines/postgresEngine.js';
+import { PrometheusEngine } from './engines/prometheusEngine.js';
 import { startListener } from './http/httpListener.js';
 import type { RunningListener } from './http/httpListener.js';
 import { EngineRegistry } from './operations/engineRegistry.js';
@@ -93,6 +94,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           postgresAdminUrl: managedServers.postgres.adminUrl,
           mariadbAdminUrl: managedServers.mariadb?.adminUrl,
           mariadbUnavailable: managedServers.mariadbUnavailable,
+          managedServersDir: options.managedServersDir,
         }
       : {
           postgresAdminUrl: options.postgresAdminUrl ?? defaultPostgresAdminUrl,
@@ -237,6 +239,8 @@ interface ServerConnections {
   mariadbAdminUrl?: string;
   /** Why MariaDB is not offered, when there is no admin URL. */
   mariadbUnavailable?: string;
+  /** Prometheus instances are server processes of the broker's own, so they need this directory. */
+  managedServersDir?: string;
 }
 
 async function connectEngines(
@@ -276,10 +280,37 @@ async function connectEngines(
     unavailable.set('mariadb', reason);
     logger.info({ reason }, 'MariaDB services are not offered');
   }
+  await connectPrometheus(servers.managedServersDir, publicHost, logger, engines, unavailable);
   const available: AvailableEngine[] = [];
   const postgres = engines.get('postgresql');
   if (postgres) available.push({ offering: postgresOffering, serverVersion: postgres.serverVersion });
   const mariadb = engines.get('mariadb');
   if (mariadb) available.push({ offering: mariadbOffering, serverVersion: mariadb.serverVersion });
+  const prometheus = engines.get('prometheus');
+  if (prometheus) available.push({ offering: prometheusOffering, serverVersion: prometheus.serverVersion });
   return { registry: new EngineRegistry(engines, unavailable), available };
+}
+
+/** One Prometheus server per instance, started (and resumed) by the broker in its servers directory. */
+async function connectPrometheus(
+  dir: string | undefined,
+  publicHost: string,
+  logger: Logger,
+  engines: Map<EngineKind, DataServiceEngine>,
+  unavailable: Map<EngineKind, string>,
+): Promise<void> {
+  let reason = 'Prometheus instances need --managed-servers-dir (the broker runs their servers)';
+  if (dir) {
+    try {
+      engines.set(
+        'prometheus',
+        await PrometheusEngine.start({ dir, publicHost, logger: logger.child({ server: 'prometheus' }) }),
+      );
+      return;
+    } catch (err) {
+      reason = `the Prometheus servers cannot start: ${(err as Error).message}`;
+    }
+  }
+  unavailable.set('prometheus', reason);
+  logger.info({ reason }, 'Prometheus services are not offered');
 }

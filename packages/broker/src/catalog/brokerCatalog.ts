@@ -102,6 +102,11 @@ export class BrokerCatalog {
     return refusedParameterValues(offering.parameters, parameters);
   }
 
+  /** Why the sandbox cannot run this plan, when it cannot. */
+  planRefusal(resolved: ResolvedPlan): string | undefined {
+    return this.offerings.get(resolved.engine)?.refusedPlans?.[resolved.plan.name];
+  }
+
   serviceNames(): string[] {
     return this.document.services.map((s) => s.name);
   }
@@ -114,7 +119,9 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
   return {
     id: serviceIdFor(serviceName),
     name: serviceName,
-    description: `${displayName} (Klutch sandbox): a database on the local ${offering.productName} server.`,
+    description:
+      offering.describe?.service(displayName) ??
+      `${displayName} (Klutch sandbox): a database on the local ${offering.productName} server.`,
     bindable: true,
     plan_updateable: true,
     binding_rotatable: true,
@@ -125,24 +132,35 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
       displayName,
       providerDisplayName: 'Klutch sandbox broker',
       longDescription:
+        offering.describe?.longDescription(serverVersion) ??
         `Each instance is a database with its own users on the sandbox's shared ${offering.productName} ` +
-        `${serverVersion} server; the plan decides the connection limit. Backups and restores run through ` +
-        'the backup-manager API.',
+          `${serverVersion} server; the plan decides the connection limit. Backups and restores run through ` +
+          'the backup-manager API.',
     },
-    plans: offering.planNames.map((planName) => ({
-      id: planIdFor(serviceName, planName),
-      name: planName,
-      description: describePlan(offering.productName, planName),
-      free: true,
-      bindable: true,
-      plan_updateable: true,
-      binding_rotatable: true,
-      maximum_polling_duration: maximumPollingDurationSeconds,
-      metadata: { displayName: planName, bullets: [describePlan(offering.productName, planName)] },
-      schemas: {
-        service_instance: { create: { parameters: schema }, update: { parameters: schema } },
-        service_binding: { create: { parameters: noParametersSchema } },
-      },
-    })),
+    plans: offering.planNames.map((planName) => planFor(offering, serviceName, planName, schema)),
+  };
+}
+
+function planFor(
+  offering: EngineOffering,
+  serviceName: string,
+  planName: string,
+  schema: ParameterSchema,
+): CatalogPlan {
+  const description = offering.describe?.plan(planName) ?? describePlan(offering.productName, planName);
+  return {
+    id: planIdFor(serviceName, planName),
+    name: planName,
+    description,
+    free: true,
+    bindable: true,
+    plan_updateable: true,
+    binding_rotatable: true,
+    maximum_polling_duration: maximumPollingDurationSeconds,
+    metadata: { displayName: planName, bullets: [description] },
+    schemas: {
+      service_instance: { create: { parameters: schema }, update: { parameters: schema } },
+      service_binding: { create: { parameters: noParametersSchema } },
+    },
   };
 }

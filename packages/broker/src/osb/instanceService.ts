@@ -293,6 +293,8 @@ export class InstanceService {
           `${service.service.plans.map((p) => p.name).join(', ')} (ids in GET /v2/catalog).`,
       );
     }
+    const refusal = catalog.planRefusal(resolved);
+    if (refusal) throw badRequest(`plan ${resolved.plan.name} cannot run on the sandbox broker: ${refusal}.`);
     return resolved;
   }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Backoff, sleep } from '@klutch/kube';
 import type { Logger } from '@klutch/kube';
 import type { ServerAccount } from './serverAccount.js';
@@ -16,6 +16,8 @@ export interface SupervisedServerSpec {
   stopSignal: NodeJS.Signals;
   /** The server's pid file: a server a killed broker left behind is stopped before a new one starts. */
   pidFile: string;
+  /** The server writes no pid file of its own (Prometheus), so the supervisor writes it. */
+  writePidFile?: boolean;
   /** The server's data directory, to recognise its process in /proc. */
   dataDir: string;
   /** Resolves true once the server answers queries. */
@@ -110,6 +112,10 @@ export class SupervisedServer {
     const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
     child.once('exit', (code, signal) => this.exited(child, code, signal));
     try {
+      // setpriv execs the server, so the child's pid is the server's.
+      if (spec.writePidFile && child.pid !== undefined) {
+        await writeFile(spec.pidFile, `${child.pid}\n`, { mode: 0o644 });
+      }
       await this.waitUntilReady(child, spawnFailed);
     } catch (err) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
