@@ -1,11 +1,13 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
 //   npm run bench -- data-services [--instances 50] [--bulk 500]
+//   npm run bench -- prometheus [--prometheus-instances 10]
 //   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--unrelated-secrets 5000] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
 import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
+import { prometheusProvisioning } from './prometheusBenchmarks.js';
 import {
   buildTime,
   clusterMemory,
@@ -24,6 +26,7 @@ const { values, positionals } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     instances: { type: 'string', default: '50' },
     bulk: { type: 'string', default: '500' },
+    'prometheus-instances': { type: 'string', default: '10' },
     sizes: { type: 'string', default: '1000,10000' },
     idle: { type: 'string', default: '50' },
     'unrelated-secrets': { type: 'string', default: '5000' },
@@ -32,9 +35,9 @@ const { values, positionals } = parseArgs({
 });
 
 const suite = positionals[0] ?? 'testbed';
-if (suite !== 'testbed' && suite !== 'data-services' && suite !== 'binding') {
+if (!['testbed', 'data-services', 'binding', 'prometheus'].includes(suite)) {
   process.stderr.write(
-    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding\n`,
+    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding, prometheus\n`,
   );
   process.exit(2);
 }
@@ -69,6 +72,8 @@ if (suite === 'testbed') {
       Number(values['unrelated-secrets']),
     ),
   );
+} else if (suite === 'prometheus') {
+  await step('Prometheus provisioning', () => prometheusProvisioning(Number(values['prometheus-instances'])));
 } else {
   await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
   await step('reconcile after restart', () => reconcileAfterRestart(Number(values.bulk)));
