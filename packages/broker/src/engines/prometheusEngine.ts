@@ -90,20 +90,23 @@ export class PrometheusEngine implements DataServiceEngine {
     await chmod(baseDir, 0o711);
     if (account) await assertReachableBy(baseDir, account);
     const engine = new PrometheusEngine(options, command, account, baseDir, version);
-    try {
-      for (const entry of await readdir(baseDir)) {
-        if (!entry.endsWith('.json')) continue;
-        const name = entry.slice(0, -'.json'.length);
+    for (const entry of await readdir(baseDir)) {
+      if (!entry.endsWith('.json')) continue;
+      const name = entry.slice(0, -'.json'.length);
+      try {
         const state = JSON.parse(await readFile(join(baseDir, entry), 'utf8')) as {
           instanceId?: string;
           planName?: string;
         };
         if (!state.instanceId || !existsSync(join(baseDir, name, 'data'))) continue;
         await engine.startServer(state.instanceId, name, state.planName ?? 'prometheus-single-small');
+      } catch (err) {
+        // One broken instance must not take the others down: its operations say it is not running.
+        options.logger.error(
+          { instance: name, err: (err as Error).message },
+          'cannot resume a Prometheus server',
+        );
       }
-    } catch (err) {
-      await engine.close();
-      throw err;
     }
     return engine;
   }
