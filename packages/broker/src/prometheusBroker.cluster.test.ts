@@ -219,6 +219,32 @@ describe('Prometheus instances through the OSB API and the backup manager', { ti
       const status = await requestStatus(`${tenantB.url}${path}`, tenantB, 'POST');
       assert.ok(status >= 400, `${path} answered ${status}`);
     }
+    // While a backup has the admin API on, the tenant is refused altogether.
+    const statuses: number[] = [];
+    let probing = true;
+    const prober = (async () => {
+      while (probing) {
+        statuses.push(
+          await requestStatus(`${tenantB.url}/api/v1/admin/tsdb/snapshot`, tenantB, 'POST').catch(() => 0),
+        );
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const backup = await tb.backupManager.post(`/instances/${b}/backups`);
+    assert.equal(backup.status, 201, JSON.stringify(backup.body));
+    const job = await waitForJob(
+      tb.backupManager,
+      `/instances/${b}/backups/${String((backup.body as { id: number }).id)}`,
+    );
+    probing = false;
+    await prober;
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.equal(
+      statuses.filter((s) => s >= 200 && s < 300).length,
+      0,
+      `admin API answers: ${statuses.join(',')}`,
+    );
+    assert.ok(statuses.includes(401), `the probe met the admin window: ${statuses.join(',')}`);
     // The lifecycle API (reload, quit) is off.
     assert.ok((await requestStatus(`${tenantB.url}/-/quit`, tenantB, 'POST')) >= 400);
     const snapshots = join(serversDir(), instanceResourceNames(b).database, 'data', 'snapshots');

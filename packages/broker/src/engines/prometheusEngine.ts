@@ -225,11 +225,24 @@ export class PrometheusEngine implements DataServiceEngine {
       const dropPrivileges = this.account
         ? [`--reuid=${this.account.uid}`, `--regid=${this.account.gid}`, '--clear-groups']
         : [];
-      // Unpacked as the server account: the files come out owned by it and stay inside its directory.
+      // Unpacked as the server account: the files come out owned by it and stay inside its
+      // directory. --ignore-zeros makes tar read to the end of its input (it would otherwise stop at
+      // the end-of-archive blocks and leave the rest of the record unread: a broken pipe here).
       await runProcess(
         {
           command: 'setpriv',
-          args: [...dropPrivileges, '--', 'tar', '-x', '--no-same-owner', '-C', pending, '-f', '-'],
+          args: [
+            ...dropPrivileges,
+            '--',
+            'tar',
+            '-x',
+            '--ignore-zeros',
+            '--no-same-owner',
+            '-C',
+            pending,
+            '-f',
+            '-',
+          ],
         },
         { stdinFile: dumpFile, signal },
       );
