@@ -65,6 +65,8 @@ export class BrokerCatalog {
   private readonly services = new Map<string, { engine: EngineKind; service: CatalogService }>();
   private readonly validators = new Map<EngineKind, ParameterValidator>();
   private readonly offerings = new Map<EngineKind, EngineOffering>();
+  /** Plan id → why the sandbox refuses it (plans the real a9s service has and the local server cannot honour). */
+  private readonly refusals = new Map<string, string>();
 
   constructor(engines: readonly AvailableEngine[]) {
     this.document = { services: [] };
@@ -73,6 +75,10 @@ export class BrokerCatalog {
       this.offerings.set(offering.engine, offering);
       for (const serviceName of offering.serviceNames) {
         const service = buildService(offering, serviceName, serverVersion);
+        for (const plan of service.plans) {
+          const refusal = offering.refusal?.(serviceName, plan.name, serverVersion);
+          if (refusal !== undefined) this.refusals.set(plan.id, refusal);
+        }
         this.document.services.push(service);
         this.services.set(service.id, { engine: offering.engine, service });
       }
@@ -87,6 +93,11 @@ export class BrokerCatalog {
     const found = this.services.get(serviceId);
     const plan = found?.service.plans.find((p) => p.id === planId);
     return found && plan ? { engine: found.engine, service: found.service, plan } : undefined;
+  }
+
+  /** Why instances of this plan cannot be created on the sandbox's server, or undefined. */
+  refusalOf(planId: string): string | undefined {
+    return this.refusals.get(planId);
   }
 
   validatorFor(engine: EngineKind): ParameterValidator {
@@ -111,10 +122,11 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
   const version = offering.versionOf(serviceName);
   const displayName = `a9s ${offering.productName} ${version}`;
   const schema = offering.parameters.schema;
+  const noun = offering.instanceNoun ?? 'database';
   return {
     id: serviceIdFor(serviceName),
     name: serviceName,
-    description: `${displayName} (Klutch sandbox): a database on the local ${offering.productName} server.`,
+    description: `${displayName} (Klutch sandbox): a ${noun} on the local ${offering.productName} server.`,
     bindable: true,
     plan_updateable: true,
     binding_rotatable: true,
@@ -125,20 +137,20 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
       displayName,
       providerDisplayName: 'Klutch sandbox broker',
       longDescription:
-        `Each instance is a database with its own users on the sandbox's shared ${offering.productName} ` +
+        `Each instance is a ${noun} with its own users on the sandbox's shared ${offering.productName} ` +
         `${serverVersion} server; the plan decides the connection limit. Backups and restores run through ` +
         'the backup-manager API.',
     },
     plans: offering.planNames.map((planName) => ({
       id: planIdFor(serviceName, planName),
       name: planName,
-      description: describePlan(offering.productName, planName),
+      description: describePlan(offering.productName, planName, noun),
       free: true,
       bindable: true,
       plan_updateable: true,
       binding_rotatable: true,
       maximum_polling_duration: maximumPollingDurationSeconds,
-      metadata: { displayName: planName, bullets: [describePlan(offering.productName, planName)] },
+      metadata: { displayName: planName, bullets: [describePlan(offering.productName, planName, noun)] },
       schemas: {
         service_instance: { create: { parameters: schema }, update: { parameters: schema } },
         service_binding: { create: { parameters: noParametersSchema } },

@@ -44,7 +44,11 @@ export function timeoutKindOf(err: unknown, depth = 0): TimeoutKind | undefined 
   return timeoutKindOf(e.cause, depth + 1);
 }
 
-const serverNames: Record<EngineKind, string> = { postgresql: 'PostgreSQL', mariadb: 'MariaDB' };
+const serverNames: Record<EngineKind, string> = {
+  postgresql: 'PostgreSQL',
+  mariadb: 'MariaDB',
+  messaging: 'RabbitMQ',
+};
 
 /** What timed out, as a sentence for a `last_operation` description or a job message. */
 export function describeTimeout(
