@@ -1,11 +1,13 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
 //   npm run bench -- data-services [--instances 50] [--bulk 500]
+//   npm run bench -- messaging [--instances 20]
 //   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--unrelated-secrets 5000] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
 import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
+import { messagingOverhead } from './messagingBenchmarks.js';
 import {
   buildTime,
   clusterMemory,
@@ -32,9 +34,9 @@ const { values, positionals } = parseArgs({
 });
 
 const suite = positionals[0] ?? 'testbed';
-if (suite !== 'testbed' && suite !== 'data-services' && suite !== 'binding') {
+if (suite !== 'testbed' && suite !== 'data-services' && suite !== 'binding' && suite !== 'messaging') {
   process.stderr.write(
-    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding\n`,
+    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding, messaging\n`,
   );
   process.exit(2);
 }
@@ -68,6 +70,10 @@ if (suite === 'testbed') {
       values['konnector-node-options'].split(' ').filter(Boolean),
       Number(values['unrelated-secrets']),
     ),
+  );
+} else if (suite === 'messaging') {
+  await step('messaging start-up and provisioning overhead', () =>
+    messagingOverhead(Number(values.instances)),
   );
 } else {
   await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
