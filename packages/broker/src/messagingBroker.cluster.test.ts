@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { connect } from 'amqplib';
 import type { ChannelModel } from 'amqplib';
 import { instanceResourceNames } from './engines/resourceNames.js';
+import { RabbitmqEngine } from './engines/rabbitmqEngine.js';
 import { RabbitmqManagementApi } from './engines/rabbitmqManagementApi.js';
 import {
   BrokerTestbed,
@@ -16,6 +17,7 @@ import {
   provisionInstance,
   waitForJob,
 } from './testing/brokerTestbed.js';
+import { waitFor } from './testing/testHttpClient.js';
 
 const service = 'a9s-messaging310';
 const plan = 'messaging-single-small';
@@ -264,7 +266,7 @@ describe('messaging instances on the managed RabbitMQ node', { timeout: 600_000 
     );
   });
 
-  describe('attacks with one tenant’s credentials', () => {
+  describe("attacks with one tenant's credentials", () => {
     let victimId: string;
     let attacker: Credentials;
     let victim: Credentials;
@@ -355,6 +357,93 @@ describe('messaging instances on the managed RabbitMQ node', { timeout: 600_000 
         await assert.rejects(channel.checkQueue('secrets'), /NOT_FOUND/);
       });
     });
+  });
+
+  it('refuses an external RabbitMQ that has guest or whose user is no administrator; offers one that enforces authentication', async () => {
+    const asUser = (user: string, password: string) => {
+      const u = new URL(managementUrl);
+      u.username = user;
+      u.password = password;
+      return u.toString();
+    };
+    await admin.put('/api/users/guest', { password: 'guest', tags: 'administrator' });
+    try {
+      await assert.rejects(
+        RabbitmqEngine.connect({ managementUrl, publicHost: '127.0.0.1' }),
+        /has the user "guest", an administrator with a well-known password/,
+      );
+      // A broker pointed at it (the external-server flag) leaves messaging out and says why.
+      const external = await BrokerTestbed.start({ rabbitmqManagementUrl: managementUrl });
+      try {
+        const catalog = (await external.osb.get('/v2/catalog')).body as { services: Array<{ name: string }> };
+        assert.ok(!catalog.services.some((x) => x.name.startsWith('a9s-messaging')));
+      } finally {
+        await external.cleanup();
+      }
+    } finally {
+      await admin.deleteUser('guest');
+    }
+    await admin.put('/api/users/monitor-only', { password: 'monitor-password-1', tags: 'monitoring' });
+    try {
+      await assert.rejects(
+        RabbitmqEngine.connect({
+          managementUrl: asUser('monitor-only', 'monitor-password-1'),
+          publicHost: '127.0.0.1',
+        }),
+        /is not an administrator/,
+      );
+    } finally {
+      await admin.deleteUser('monitor-only');
+    }
+    // Without guest the same server is offered, and instances work through the external flag.
+    const external = await BrokerTestbed.start({ rabbitmqManagementUrl: managementUrl });
+    try {
+      const id = external.newInstanceId();
+      await provisionInstance(external.osb, id, service, plan);
+      const bound = await external.osb.put(
+        `/v2/service_instances/${id}/service_bindings/x-${id}`,
+        catalogIds(service, plan),
+      );
+      const credentials = (bound.body as { credentials: Credentials }).credentials;
+      await withAmqp(String(credentials.uri), async (c) => {
+        const channel = await c.createChannel();
+        await channel.assertQueue('external', { durable: false });
+      });
+      await deprovisionInstance(external.osb, id, service, plan);
+      assert.equal(await admin.find(`/api/vhosts/${instanceResourceNames(id).database}`), undefined);
+    } finally {
+      await external.cleanup();
+    }
+  });
+
+  it('restarts a node that dies, with its virtual hosts and users', async () => {
+    const id = tb.newInstanceId();
+    await provisionInstance(tb.osb, id, service, plan);
+    const credentials = await bind(id, `k-${id}`);
+    await withAmqp(String(credentials.uri), async (c) => {
+      const channel = await c.createChannel();
+      await channel.assertExchange('survives', 'fanout', { durable: true });
+      await channel.assertQueue('survives-q', { durable: true });
+      await channel.bindQueue('survives-q', 'survives', '');
+    });
+    const server = tb.broker.managedServers?.rabbitmq?.server;
+    const pid = server?.pid;
+    assert.ok(pid, 'the managed RabbitMQ node runs');
+    process.kill(pid, 'SIGKILL');
+    const unhealthy = await waitFor(
+      'the broker to report the dead node',
+      () => tb.osb.get('/healthz'),
+      (r) => r.status === 503,
+      30_000,
+    );
+    assert.match(JSON.stringify(unhealthy.body), /managed RabbitMQ server is not running/);
+    await waitFor(
+      'the restarted node to answer the binding',
+      () => roundTrip(String(credentials.uri), 'survives', 'survives-q', 'after the crash').catch(() => ''),
+      (text) => text === 'after the crash',
+      180_000,
+    );
+    assert.notEqual(server?.pid, pid);
   });
 
   it('resumes the node with its virtual hosts and users when the broker restarts', async () => {
