@@ -140,6 +140,15 @@ describe('messaging instances on the managed RabbitMQ node', { timeout: 600_000 
     );
     const cookie = join(tb.options.managedServersDir ?? '', 'rabbitmq', '.erlang.cookie');
     assert.equal((await stat(cookie)).mode & 0o077, 0, 'the Erlang cookie is private to the node');
+    const config = await readFile(
+      join(tb.options.managedServersDir ?? '', 'rabbitmq', 'rabbitmq.conf'),
+      'utf8',
+    );
+    assert.doesNotMatch(
+      config,
+      /default_pass/,
+      'the admin password stays in the file only while the node starts',
+    );
     const port = overview.listeners.find((l) => l.protocol === 'amqp')?.port ?? 0;
     assert.match(await amqpRefusal(`amqp://guest:guest@127.0.0.1:${port}/`), /ACCESS_REFUSED|403/);
   });

@@ -33,20 +33,29 @@ export const rabbitmqAdminUser = 'klutch_admin';
 /**
  * The node's configuration. The administrator replaces `guest` as the user a fresh node creates, so
  * `guest` (an administrator with a well-known password) never exists on this node. Every listener
- * (AMQP, management, Erlang distribution) is on the loopback address.
+ * (AMQP, management, Erlang distribution) is on the loopback address. The password is in the file
+ * only while the node starts (`undefined`: the file as it stays afterwards); a fresh node reads it
+ * once to create the administrator.
  */
-export function rabbitmqConfig(ports: { amqp: number; management: number }, adminPassword: string): string {
+export function rabbitmqConfig(
+  ports: { amqp: number; management: number },
+  adminPassword: string | undefined,
+): string {
   return [
     '# Written by klutch-broker at every start; changes are overwritten.',
     `listeners.tcp.default = 127.0.0.1:${ports.amqp}`,
     'management.tcp.ip = 127.0.0.1',
     `management.tcp.port = ${ports.management}`,
-    `default_user = ${rabbitmqAdminUser}`,
-    `default_pass = ${adminPassword}`,
-    'default_user_tags.administrator = true',
-    'default_permissions.configure = .*',
-    'default_permissions.read = .*',
-    'default_permissions.write = .*',
+    ...(adminPassword === undefined
+      ? []
+      : [
+          `default_user = ${rabbitmqAdminUser}`,
+          `default_pass = ${adminPassword}`,
+          'default_user_tags.administrator = true',
+          'default_permissions.configure = .*',
+          'default_permissions.read = .*',
+          'default_permissions.write = .*',
+        ]),
     'loopback_users = none',
     'log.console = true',
     'log.console.level = warning',
@@ -139,8 +148,15 @@ export async function startManagedRabbitmq(options: ManagedRabbitmqOptions): Pro
       await writeServerOwnedFile(join(serverDir, 'rabbitmq-env.conf'), '', account);
       await writeServerOwnedFile(join(serverDir, '.erlang.cookie'), distribution.adminPassword, account);
     },
-    // A node created by an older version of this code, or restored from elsewhere, may still have it.
-    onReady: () => api.deleteUser('guest'),
+    onReady: async () => {
+      await writeServerOwnedFile(
+        configFile,
+        rabbitmqConfig({ amqp: amqp.port, management: management.port }, undefined),
+        account,
+      );
+      // A node created elsewhere (or by hand) may still have it.
+      await api.deleteUser('guest');
+    },
     logger: options.logger,
   });
   return { managementUrl, amqpPort: amqp.port, server, stop: () => server.stop() };
