@@ -2,12 +2,14 @@
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
 //   npm run bench -- data-services [--instances 50] [--bulk 500]
 //   npm run bench -- prometheus [--prometheus-instances 10]
+//   npm run bench -- messaging [--instances 20]
 //   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--unrelated-secrets 5000] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
 import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
 import { prometheusProvisioning } from './prometheusBenchmarks.js';
+import { messagingOverhead } from './messagingBenchmarks.js';
 import {
   buildTime,
   clusterMemory,
@@ -35,10 +37,9 @@ const { values, positionals } = parseArgs({
 });
 
 const suite = positionals[0] ?? 'testbed';
-if (!['testbed', 'data-services', 'binding', 'prometheus'].includes(suite)) {
-  process.stderr.write(
-    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding, prometheus\n`,
-  );
+const suites = ['testbed', 'data-services', 'binding', 'prometheus', 'messaging'];
+if (!suites.includes(suite)) {
+  process.stderr.write(`unknown benchmark suite ${JSON.stringify(suite)}; available: ${suites.join(', ')}\n`);
   process.exit(2);
 }
 
@@ -74,6 +75,10 @@ if (suite === 'testbed') {
   );
 } else if (suite === 'prometheus') {
   await step('Prometheus provisioning', () => prometheusProvisioning(Number(values['prometheus-instances'])));
+} else if (suite === 'messaging') {
+  await step('messaging start-up and provisioning overhead', () =>
+    messagingOverhead(Number(values.instances)),
+  );
 } else {
   await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
   await step('reconcile after restart', () => reconcileAfterRestart(Number(values.bulk)));

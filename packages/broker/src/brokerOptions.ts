@@ -21,6 +21,8 @@ export interface BrokerOptions {
   postgresBinDir?: string;
   /** With managed servers: also run MariaDB when it is installed (default true). */
   managedMariadb?: boolean;
+  /** With managed servers: also run a RabbitMQ node when rabbitmq-server is installed (default true). */
+  managedRabbitmq?: boolean;
   /**
    * A superuser connection to an external PostgreSQL server that hosts instances. It must require
    * passwords (no `trust`): otherwise any binding can log in as any other role.
@@ -31,6 +33,12 @@ export interface BrokerOptions {
    * (or when unreachable) MariaDB is not offered.
    */
   mariadbAdminUrl?: string;
+  /**
+   * The management API of an external RabbitMQ as an administrator (http://user:password@host:15672).
+   * The server must enforce authentication: a server with the `guest` user is refused. Without it
+   * (and without managed servers) messaging is not offered.
+   */
+  rabbitmqManagementUrl?: string;
   /** Encrypted backup files go to `<backupDir>/<instance>/<backup id>.bin`. */
   backupDir: string;
   /** Basic-auth credentials of both APIs; required. */
@@ -80,7 +88,10 @@ export function validateBrokerOptions(options: BrokerOptions): void {
       'the broker requires --managed-servers-dir (its own database servers) or --state-database-url',
     );
   }
-  if (options.managedServersDir && (options.postgresAdminUrl || options.mariadbAdminUrl)) {
+  if (
+    options.managedServersDir &&
+    (options.postgresAdminUrl || options.mariadbAdminUrl || options.rabbitmqManagementUrl)
+  ) {
     throw new BrokerConfigError(
       'give either --managed-servers-dir or the admin URLs of external servers, not both',
     );

@@ -100,6 +100,7 @@ describe('the broker-managed database servers', () => {
           '--managed-servers-dir',
           dir,
           '--managed-mariadb=false',
+          '--managed-rabbitmq=false',
           '--backup-dir',
           backupDir,
           '--provision-delay-ms',

@@ -75,7 +75,7 @@ describe('Prometheus instances through the OSB API and the backup manager', { ti
     assert.equal(grafana.status, 400);
     assert.match(
       String((grafana.body as { description: string }).description),
-      /prometheus2-grafana10-single-small cannot run on the sandbox broker: .*no Grafana/,
+      /cannot provide a9s-prometheus prometheus2-grafana10-single-small: .*no Grafana/,
     );
     const scrape = await tb.osb.put(`/v2/service_instances/${id}?accepts_incomplete=true`, {
       ...catalogIds(service, small),

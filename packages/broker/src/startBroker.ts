@@ -18,7 +18,12 @@ import { backupManagerRoutes } from './backupManager/backupManagerRoutes.js';
 import { BackupService } from './backupManager/backupService.js';
 import { BrokerCatalog } from './catalog/brokerCatalog.js';
 import type { AvailableEngine, CatalogDocument } from './catalog/brokerCatalog.js';
-import { mariadbOffering, postgresOffering, prometheusOffering } from './catalog/engineOfferings.js';
+import {
+  mariadbOffering,
+  messagingOffering,
+  postgresOffering,
+  prometheusOffering,
+} from './catalog/engineOfferings.js';
 import type { EngineKind } from './catalog/engineOfferings.js';
 import type { DataServiceEngine } from './engines/dataServiceEngine.js';
 import { postgresTimeoutSettings, resolveDatabaseTimeouts } from './engines/databaseTimeouts.js';
@@ -26,6 +31,7 @@ import type { DatabaseTimeouts } from './engines/databaseTimeouts.js';
 import { MariadbEngine } from './engines/mariadbEngine.js';
 import { PostgresEngine } from './engines/postgresEngine.js';
 import { PrometheusEngine } from './engines/prometheusEngine.js';
+import { RabbitmqEngine } from './engines/rabbitmqEngine.js';
 import { startListener } from './http/httpListener.js';
 import type { RunningListener } from './http/httpListener.js';
 import { EngineRegistry } from './operations/engineRegistry.js';
@@ -84,6 +90,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         dir: options.managedServersDir,
         postgresBinDir: options.postgresBinDir,
         mariadb: options.managedMariadb ?? true,
+        rabbitmq: options.managedRabbitmq ?? true,
         logger: logger.child({ component: 'managed-servers' }),
       });
       const servers = managedServers;
@@ -95,11 +102,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           mariadbAdminUrl: managedServers.mariadb?.adminUrl,
           mariadbUnavailable: managedServers.mariadbUnavailable,
           managedServersDir: options.managedServersDir,
+          rabbitmqManagementUrl: managedServers.rabbitmq?.managementUrl,
+          rabbitmqUnavailable: managedServers.rabbitmqUnavailable,
         }
       : {
           postgresAdminUrl: options.postgresAdminUrl ?? defaultPostgresAdminUrl,
           mariadbAdminUrl: options.mariadbAdminUrl,
           mariadbUnavailable: options.mariadbAdminUrl ? undefined : 'no --mariadb-admin-url given',
+          rabbitmqManagementUrl: options.rabbitmqManagementUrl,
+          rabbitmqUnavailable: 'no --rabbitmq-management-url given',
         };
     const stateDatabaseUrl =
       options.stateDatabaseUrl ?? withDatabase(servers.postgresAdminUrl, defaultStateDatabaseName);
@@ -241,6 +252,9 @@ interface ServerConnections {
   mariadbUnavailable?: string;
   /** Prometheus instances are server processes of the broker's own, so they need this directory. */
   managedServersDir?: string;
+  rabbitmqManagementUrl?: string;
+  /** Why messaging is not offered, when there is no management URL. */
+  rabbitmqUnavailable?: string;
 }
 
 async function connectEngines(
@@ -281,6 +295,7 @@ async function connectEngines(
     logger.info({ reason }, 'MariaDB services are not offered');
   }
   await connectPrometheus(servers.managedServersDir, publicHost, logger, engines, unavailable);
+  await connectMessaging(servers, publicHost, engines, unavailable, logger);
   const available: AvailableEngine[] = [];
   const postgres = engines.get('postgresql');
   if (postgres) available.push({ offering: postgresOffering, serverVersion: postgres.serverVersion });
@@ -288,6 +303,8 @@ async function connectEngines(
   if (mariadb) available.push({ offering: mariadbOffering, serverVersion: mariadb.serverVersion });
   const prometheus = engines.get('prometheus');
   if (prometheus) available.push({ offering: prometheusOffering, serverVersion: prometheus.serverVersion });
+  const messaging = engines.get('messaging');
+  if (messaging) available.push({ offering: messagingOffering, serverVersion: messaging.serverVersion });
   return { registry: new EngineRegistry(engines, unavailable), available };
 }
 
@@ -313,4 +330,28 @@ async function connectPrometheus(
   }
   unavailable.set('prometheus', reason);
   logger.info({ reason }, 'Prometheus services are not offered');
+}
+
+/** Messaging on RabbitMQ: offered only when a server that enforces authentication is reachable. */
+async function connectMessaging(
+  servers: ServerConnections,
+  publicHost: string,
+  engines: Map<EngineKind, DataServiceEngine>,
+  unavailable: Map<EngineKind, string>,
+  logger: Logger,
+): Promise<void> {
+  const url = servers.rabbitmqManagementUrl;
+  if (!url) {
+    const reason = servers.rabbitmqUnavailable ?? 'no RabbitMQ server';
+    unavailable.set('messaging', reason);
+    logger.info({ reason }, 'messaging services are not offered');
+    return;
+  }
+  try {
+    engines.set('messaging', await RabbitmqEngine.connect({ managementUrl: url, publicHost }));
+  } catch (err) {
+    const reason = `cannot use RabbitMQ at ${redactUrl(url)}: ${(err as Error).message}`;
+    unavailable.set('messaging', reason);
+    logger.warn({ reason }, 'messaging services are not offered');
+  }
 }

@@ -78,6 +78,10 @@ describe('servicebinding.io credentials', () => {
     assert.equal(data.type, 'search');
     assert.equal(data.provider, 'klutch');
   });
+
+  it('types messaging credentials as rabbitmq, the well-known servicebinding.io type', () => {
+    assert.equal(decode(servicebindingData('messaging', encode({ vhost: 'v' }))).type, 'rabbitmq');
+  });
 });
 
 describe('credentials Secret', () => {

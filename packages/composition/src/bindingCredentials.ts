@@ -28,6 +28,16 @@ const wellKnownSources: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['uri', ['uri', 'url']],
 ];
 
+/**
+ * The servicebinding.io `type` of a service where it differs from the app-facing
+ * `serviceInstanceType`: libraries look for the well-known type of the protocol.
+ */
+const servicebindingTypes: Readonly<Record<string, string>> = { messaging: 'rabbitmq' };
+
+export function servicebindingType(serviceInstanceType: string): string {
+  return servicebindingTypes[serviceInstanceType] ?? serviceInstanceType;
+}
+
 const base64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /**
@@ -46,7 +56,7 @@ export function servicebindingData(
     const from = sources.find((k) => connectionData[k] !== undefined);
     if (from !== undefined) out[entry] = connectionData[from] as string;
   }
-  out.type = base64(serviceInstanceType);
+  out.type = base64(servicebindingType(serviceInstanceType));
   out.provider = base64(credentialsProvider);
   return out;
 }
@@ -75,7 +85,7 @@ export function desiredCredentialsSecret(
         },
       ],
     },
-    type: `servicebinding.io/${binding.spec.serviceInstanceType}`,
+    type: `servicebinding.io/${servicebindingType(binding.spec.serviceInstanceType)}`,
     data: servicebindingData(binding.spec.serviceInstanceType, connectionData),
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mariadbCatalog, postgresqlCatalog } from '@klutch/api';
 import { BrokerCatalog } from './brokerCatalog.js';
-import { mariadbOffering, postgresOffering } from './engineOfferings.js';
+import { mariadbOffering, messagingOffering, postgresOffering } from './engineOfferings.js';
 import { planIdFor, serviceIdFor } from './stableId.js';
 
 const both = new BrokerCatalog([
@@ -65,5 +65,19 @@ describe('BrokerCatalog', () => {
     const pgOnly = new BrokerCatalog([{ offering: postgresOffering, serverVersion: '15' }]);
     assert.deepEqual(pgOnly.serviceNames(), [...postgresqlCatalog.services]);
     assert.throws(() => pgOnly.validatorFor('mariadb'), /no mariadb services/);
+  });
+});
+
+describe('BrokerCatalog with messaging', () => {
+  const catalog = new BrokerCatalog([{ offering: messagingOffering, serverVersion: '3.10.8' }]);
+
+  it('offers every a9s messaging plan, and refuses those the single 3.10 node cannot honour', () => {
+    const id = (service: string, plan: string) => planIdFor(service, plan);
+    assert.equal(catalog.refusalOf(id('a9s-messaging310', 'messaging-single-small')), undefined);
+    assert.match(catalog.refusalOf(id('a9s-messaging312', 'messaging-single-small')) ?? '', /3\.12/);
+    assert.match(catalog.refusalOf(id('a9s-messaging310', 'messaging-cluster-big')) ?? '', /cluster/);
+    const service = catalog.document.services.find((s) => s.name === 'a9s-messaging310');
+    assert.equal(service?.metadata.displayName, 'a9s RabbitMQ 3.10');
+    assert.match(service?.description ?? '', /a virtual host on the local RabbitMQ server/);
   });
 });

@@ -65,6 +65,8 @@ export class BrokerCatalog {
   private readonly services = new Map<string, { engine: EngineKind; service: CatalogService }>();
   private readonly validators = new Map<EngineKind, ParameterValidator>();
   private readonly offerings = new Map<EngineKind, EngineOffering>();
+  /** Plan id → why the sandbox refuses it (plans the real a9s service has and the local server cannot honour). */
+  private readonly refusals = new Map<string, string>();
 
   constructor(engines: readonly AvailableEngine[]) {
     this.document = { services: [] };
@@ -73,6 +75,10 @@ export class BrokerCatalog {
       this.offerings.set(offering.engine, offering);
       for (const serviceName of offering.serviceNames) {
         const service = buildService(offering, serviceName, serverVersion);
+        for (const plan of service.plans) {
+          const refusal = offering.refusal?.(serviceName, plan.name, serverVersion);
+          if (refusal !== undefined) this.refusals.set(plan.id, refusal);
+        }
         this.document.services.push(service);
         this.services.set(service.id, { engine: offering.engine, service });
       }
@@ -89,6 +95,11 @@ export class BrokerCatalog {
     return found && plan ? { engine: found.engine, service: found.service, plan } : undefined;
   }
 
+  /** Why instances of this plan cannot be created on the sandbox's server, or undefined. */
+  refusalOf(planId: string): string | undefined {
+    return this.refusals.get(planId);
+  }
+
   validatorFor(engine: EngineKind): ParameterValidator {
     const validator = this.validators.get(engine);
     if (!validator) throw new Error(`no ${engine} services in the catalog`);
@@ -102,11 +113,6 @@ export class BrokerCatalog {
     return refusedParameterValues(offering.parameters, parameters);
   }
 
-  /** Why the sandbox cannot run this plan, when it cannot. */
-  planRefusal(resolved: ResolvedPlan): string | undefined {
-    return this.offerings.get(resolved.engine)?.refusedPlans?.[resolved.plan.name];
-  }
-
   serviceNames(): string[] {
     return this.document.services.map((s) => s.name);
   }
@@ -116,12 +122,13 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
   const version = offering.versionOf(serviceName);
   const displayName = `a9s ${offering.productName} ${version}`;
   const schema = offering.parameters.schema;
+  const noun = offering.instanceNoun ?? 'database';
   return {
     id: serviceIdFor(serviceName),
     name: serviceName,
     description:
       offering.describe?.service(displayName) ??
-      `${displayName} (Klutch sandbox): a database on the local ${offering.productName} server.`,
+      `${displayName} (Klutch sandbox): a ${noun} on the local ${offering.productName} server.`,
     bindable: true,
     plan_updateable: true,
     binding_rotatable: true,
@@ -133,34 +140,28 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
       providerDisplayName: 'Klutch sandbox broker',
       longDescription:
         offering.describe?.longDescription(serverVersion) ??
-        `Each instance is a database with its own users on the sandbox's shared ${offering.productName} ` +
+        `Each instance is a ${noun} with its own users on the sandbox's shared ${offering.productName} ` +
           `${serverVersion} server; the plan decides the connection limit. Backups and restores run through ` +
           'the backup-manager API.',
     },
-    plans: offering.planNames.map((planName) => planFor(offering, serviceName, planName, schema)),
-  };
-}
-
-function planFor(
-  offering: EngineOffering,
-  serviceName: string,
-  planName: string,
-  schema: ParameterSchema,
-): CatalogPlan {
-  const description = offering.describe?.plan(planName) ?? describePlan(offering.productName, planName);
-  return {
-    id: planIdFor(serviceName, planName),
-    name: planName,
-    description,
-    free: true,
-    bindable: true,
-    plan_updateable: true,
-    binding_rotatable: true,
-    maximum_polling_duration: maximumPollingDurationSeconds,
-    metadata: { displayName: planName, bullets: [description] },
-    schemas: {
-      service_instance: { create: { parameters: schema }, update: { parameters: schema } },
-      service_binding: { create: { parameters: noParametersSchema } },
-    },
+    plans: offering.planNames.map((planName) => {
+      const description =
+        offering.describe?.plan(planName) ?? describePlan(offering.productName, planName, noun);
+      return {
+        id: planIdFor(serviceName, planName),
+        name: planName,
+        description,
+        free: true,
+        bindable: true,
+        plan_updateable: true,
+        binding_rotatable: true,
+        maximum_polling_duration: maximumPollingDurationSeconds,
+        metadata: { displayName: planName, bullets: [description] },
+        schemas: {
+          service_instance: { create: { parameters: schema }, update: { parameters: schema } },
+          service_binding: { create: { parameters: noParametersSchema } },
+        },
+      };
+    }),
   };
 }

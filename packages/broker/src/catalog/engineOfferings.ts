@@ -1,11 +1,13 @@
-import { mariadbCatalog, postgresqlCatalog, prometheusCatalog } from '@klutch/api';
+import { mariadbCatalog, messagingCatalog, postgresqlCatalog, prometheusCatalog } from '@klutch/api';
+import { messagingRefusal } from '../engines/rabbitmqDefinitions.js';
 import { mariadbParameterCatalog } from '../parameters/mariadbParameters.js';
+import { messagingParameterCatalog } from '../parameters/messagingParameters.js';
 import type { ParameterCatalog } from '../parameters/parameterSchema.js';
 import { postgresParameterCatalog } from '../parameters/postgresParameters.js';
 import { prometheusParameterCatalog } from '../parameters/prometheusParameters.js';
 
 /** The data services the sandbox can run; the values equal the app-facing `serviceInstanceType`. */
-export type EngineKind = 'postgresql' | 'mariadb' | 'prometheus';
+export type EngineKind = 'postgresql' | 'mariadb' | 'messaging' | 'prometheus';
 
 /** What one engine offers in the catalog: the app-facing service and plan names and the parameters. */
 export interface EngineOffering {
@@ -17,9 +19,11 @@ export interface EngineOffering {
   parameters: ParameterCatalog;
   /** `a9s-mariadb1011` → `10.11`: the version a real a9s service would run. */
   versionOf(serviceName: string): string;
-  /** Plans of the a9s API that the sandbox cannot run, with the reason (the broker refuses them). */
-  refusedPlans?: Readonly<Record<string, string>>;
-  /** Catalog texts, when an instance is not a database on a shared server. */
+  /** Why the sandbox's server cannot honour a service and plan of the catalog (undefined: it can). */
+  refusal?(serviceName: string, planName: string, serverVersion: string): string | undefined;
+  /** What an instance is, for the catalog's descriptions (default: a database). */
+  instanceNoun?: string;
+  /** Catalog texts, when an instance is not something on a shared server. */
   describe?: {
     service(displayName: string): string;
     longDescription(serverVersion: string): string;
@@ -61,11 +65,8 @@ export const prometheusOffering: EngineOffering = {
   tags: ['prometheus', 'monitoring', 'metrics', 'klutch-sandbox'],
   parameters: prometheusParameterCatalog,
   versionOf: () => '2',
-  refusedPlans: Object.fromEntries(
-    prometheusCatalog.plans
-      .filter((p) => !p.startsWith('prometheus-single-'))
-      .map((p) => [p, grafanaRefused]),
-  ),
+  refusal: (_serviceName, planName) =>
+    planName.startsWith('prometheus-single-') ? undefined : grafanaRefused,
   describe: {
     service: (displayName) =>
       `${displayName} (Klutch sandbox): a Prometheus server of its own that receives samples by remote write.`,
@@ -78,4 +79,20 @@ export const prometheusOffering: EngineOffering = {
         ? `Prometheus single-server plan (${planName.includes('-big') ? '30 days, 2 GB' : '15 days, 512 MB'} of history).`
         : `Prometheus with Grafana: not available in the sandbox (${grafanaRefused}).`,
   },
+};
+
+export const messagingOffering: EngineOffering = {
+  engine: 'messaging',
+  productName: 'RabbitMQ',
+  serviceNames: messagingCatalog.services,
+  planNames: messagingCatalog.plans,
+  tags: ['rabbitmq', 'messaging', 'amqp', 'klutch-sandbox'],
+  parameters: messagingParameterCatalog,
+  versionOf: (serviceName) => {
+    const digits = serviceName.replace(/^a9s-messaging/, '');
+    return digits.length > 1 ? `${digits.slice(0, 1)}.${digits.slice(1)}` : digits;
+  },
+  refusal: (serviceName, planName, serverVersion) =>
+    messagingRefusal(serviceName, messagingOffering.versionOf(serviceName), planName, serverVersion),
+  instanceNoun: 'virtual host',
 };

@@ -28,12 +28,12 @@ export function defaultConnectionLimit(planName: string): number {
 }
 
 /** A one-line plan description for the catalog. */
-export function describePlan(productName: string, planName: string): string {
+export function describePlan(productName: string, planName: string, noun = 'database'): string {
   const shape = planShape(planName);
   const topology = shape.clustered ? 'clustered' : 'single-node';
   const tls = shape.tls ? ', TLS' : '';
   return (
-    `${productName} ${shape.size} ${topology} plan${tls}: a database on the sandbox's shared ` +
+    `${productName} ${shape.size} ${topology} plan${tls}: a ${noun} on the sandbox's shared ` +
     `${productName} server with a limit of ${defaultConnectionLimit(planName)} connections.`
   );
 }

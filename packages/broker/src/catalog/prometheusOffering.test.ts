@@ -18,10 +18,13 @@ describe('the Prometheus offering', () => {
   it('lists every a9s plan and refuses exactly those with Grafana', () => {
     const plans = catalog.document.services[0]?.plans.map((p) => p.name);
     assert.deepEqual(plans, [...prometheusCatalog.plans]);
-    assert.equal(catalog.planRefusal(resolve('prometheus-single-small')), undefined);
-    assert.equal(catalog.planRefusal(resolve('prometheus-single-big')), undefined);
+    assert.equal(catalog.refusalOf(resolve('prometheus-single-small').plan.id), undefined);
+    assert.equal(catalog.refusalOf(resolve('prometheus-single-big').plan.id), undefined);
     for (const plan of ['promgraf2-single-small', 'prometheus2-grafana10-single-big']) {
-      assert.match(String(catalog.planRefusal(resolve(plan))), /no Grafana; use a prometheus-single-\* plan/);
+      assert.match(
+        String(catalog.refusalOf(resolve(plan).plan.id)),
+        /no Grafana; use a prometheus-single-\* plan/,
+      );
     }
   });
 

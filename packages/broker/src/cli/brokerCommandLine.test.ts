@@ -76,6 +76,32 @@ describe('parseBrokerCommandLine', () => {
     assert.throws(() => parseBrokerCommandLine(['--managed-mariadb', 'yes'], {}, '/h'), /true or false/);
   });
 
+  it('takes an external RabbitMQ or runs its own node, never both', () => {
+    const external = parseBrokerCommandLine(
+      ['--rabbitmq-management-url', 'http://admin:pw@127.0.0.1:15672'],
+      {},
+      '/h',
+    );
+    assert.equal(external.options.rabbitmqManagementUrl, 'http://admin:pw@127.0.0.1:15672');
+    assert.equal(parseBrokerCommandLine([], {}, '/h').options.rabbitmqManagementUrl, undefined);
+    const managed = parseBrokerCommandLine(
+      ['--managed-servers-dir', '/srv/db', '--managed-rabbitmq=false'],
+      {},
+      '/h',
+    );
+    assert.equal(managed.options.managedRabbitmq, false);
+    assert.throws(
+      () =>
+        parseBrokerCommandLine(
+          ['--managed-servers-dir', '/srv/db', '--rabbitmq-management-url', 'http://a:b@127.0.0.1:1'],
+          {},
+          '/h',
+        ),
+      /--rabbitmq-management-url names an external server/,
+    );
+    assert.throws(() => parseBrokerCommandLine(['--managed-rabbitmq', 'on'], {}, '/h'), /true or false/);
+  });
+
   it('explains mistakes', () => {
     assert.throws(() => parseBrokerCommandLine(['--nope'], {}, '/h'), /Unknown option '--nope'[\s\S]*Usage/);
     assert.throws(

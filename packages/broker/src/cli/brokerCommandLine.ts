@@ -30,6 +30,10 @@ const flags = {
     default: 'true',
     help: 'with managed servers: also run MariaDB when it is installed (true or false)',
   },
+  'managed-rabbitmq': {
+    default: 'true',
+    help: 'with managed servers: also run a RabbitMQ node (messaging) when rabbitmq-server is installed (true or false)',
+  },
   'state-database-url': {
     default: 'postgres://postgres@127.0.0.1:5432/klutch_broker',
     help:
@@ -51,6 +55,12 @@ const flags = {
   'mariadb-admin-url': {
     default: 'mysql://root@127.0.0.1:3306',
     help: 'admin connection to an external MariaDB server, which must require passwords; empty disables MariaDB',
+  },
+  'rabbitmq-management-url': {
+    default: '',
+    help:
+      'management API of an external RabbitMQ as an administrator (http://user:password@host:15672), which must ' +
+      'enforce authentication (no guest user); empty: messaging is not offered',
   },
   'backup-dir': { default: '', help: 'directory for encrypted backups (default ~/.klutch/broker/backups)' },
   username: { default: '', help: 'basic-auth user of both APIs (required)' },
@@ -166,11 +176,17 @@ export function parseBrokerCommandLine(
   const backupDir = get('backup-dir') || `${home}/.klutch/broker/backups`;
   const managedServersDir = get('managed-servers-dir');
   const managedMariadb = get('managed-mariadb');
-  if (managedMariadb !== 'true' && managedMariadb !== 'false') {
-    throw new UsageError(`--managed-mariadb must be true or false, got "${managedMariadb}"`);
+  const managedRabbitmq = get('managed-rabbitmq');
+  for (const [flag, value] of [
+    ['managed-mariadb', managedMariadb],
+    ['managed-rabbitmq', managedRabbitmq],
+  ] as const) {
+    if (value !== 'true' && value !== 'false') {
+      throw new UsageError(`--${flag} must be true or false, got "${value}"`);
+    }
   }
   if (managedServersDir) {
-    for (const external of ['postgres-admin-url', 'mariadb-admin-url'] as const) {
+    for (const external of ['postgres-admin-url', 'mariadb-admin-url', 'rabbitmq-management-url'] as const) {
       if (given(external) !== undefined) {
         throw new UsageError(
           `--${external} names an external server, but --managed-servers-dir runs the broker's own; give one of them`,
@@ -180,14 +196,25 @@ export function parseBrokerCommandLine(
   }
   const servers: Pick<
     BrokerOptions,
-    'managedServersDir' | 'postgresBinDir' | 'managedMariadb' | 'postgresAdminUrl' | 'mariadbAdminUrl'
+    | 'managedServersDir'
+    | 'postgresBinDir'
+    | 'managedMariadb'
+    | 'managedRabbitmq'
+    | 'postgresAdminUrl'
+    | 'mariadbAdminUrl'
+    | 'rabbitmqManagementUrl'
   > = managedServersDir
     ? {
         managedServersDir,
         postgresBinDir: get('postgres-bin-dir') || undefined,
         managedMariadb: managedMariadb === 'true',
+        managedRabbitmq: managedRabbitmq === 'true',
       }
-    : { postgresAdminUrl: get('postgres-admin-url'), mariadbAdminUrl: get('mariadb-admin-url') || undefined };
+    : {
+        postgresAdminUrl: get('postgres-admin-url'),
+        mariadbAdminUrl: get('mariadb-admin-url') || undefined,
+        rabbitmqManagementUrl: get('rabbitmq-management-url') || undefined,
+      };
   return {
     help: values.help === true,
     logLevel: get('log-level'),

@@ -48,6 +48,7 @@ const serverNames: Record<EngineKind, string> = {
   postgresql: 'PostgreSQL',
   mariadb: 'MariaDB',
   prometheus: 'Prometheus',
+  messaging: 'RabbitMQ',
 };
 
 /** What timed out, as a sentence for a `last_operation` description or a job message. */

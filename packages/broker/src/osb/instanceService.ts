@@ -293,8 +293,12 @@ export class InstanceService {
           `${service.service.plans.map((p) => p.name).join(', ')} (ids in GET /v2/catalog).`,
       );
     }
-    const refusal = catalog.planRefusal(resolved);
-    if (refusal) throw badRequest(`plan ${resolved.plan.name} cannot run on the sandbox broker: ${refusal}.`);
+    const refusal = catalog.refusalOf(planId);
+    if (refusal !== undefined) {
+      throw badRequest(
+        `The sandbox broker cannot provide ${service.service.name} ${resolved.plan.name}: ${refusal}.`,
+      );
+    }
     return resolved;
   }
 

@@ -3,6 +3,8 @@ import type { Logger } from '@klutch/kube';
 import { startManagedMariadb } from './managedMariadb.js';
 import { startManagedPostgres } from './managedPostgres.js';
 import type { ManagedServer } from './managedPostgres.js';
+import { startManagedRabbitmq } from './managedRabbitmq.js';
+import type { ManagedRabbitmq } from './managedRabbitmq.js';
 
 export interface ManagedServersOptions {
   /** Data, sockets and secrets of the servers. */
@@ -10,6 +12,8 @@ export interface ManagedServersOptions {
   postgresBinDir?: string;
   /** Whether to run MariaDB too (when its binaries are installed). */
   mariadb: boolean;
+  /** Whether to run a RabbitMQ node too (when rabbitmq-server is installed). */
+  rabbitmq: boolean;
   logger: Logger;
 }
 
@@ -18,6 +22,9 @@ export interface ManagedServers {
   mariadb?: ManagedServer;
   /** Why there is no MariaDB server, when there is none. */
   mariadbUnavailable?: string;
+  rabbitmq?: ManagedRabbitmq;
+  /** Why there is no RabbitMQ node, when there is none. */
+  rabbitmqUnavailable?: string;
   /** A sentence per server that is not running (it is being restarted). */
   problems(): string[];
   stop(): Promise<void>;
@@ -29,11 +36,24 @@ export async function startManagedServers(options: ManagedServersOptions): Promi
   // The server accounts must pass through to their own directories, but not list or read the
   // broker's files here (the admin passwords).
   await chmod(options.dir, 0o711);
-  const postgres = await startManagedPostgres({
-    dir: options.dir,
-    binDir: options.postgresBinDir,
-    logger: options.logger.child({ server: 'postgresql' }),
-  });
+  // A RabbitMQ node takes many seconds to boot: it starts while the database servers do.
+  const rabbitmqStarting: Promise<ManagedRabbitmq | string> = options.rabbitmq
+    ? startManagedRabbitmq({ dir: options.dir, logger: options.logger.child({ server: 'rabbitmq' }) }).catch(
+        (err: unknown) => `the managed RabbitMQ node cannot start: ${(err as Error).message}`,
+      )
+    : Promise.resolve('the managed RabbitMQ node is switched off');
+  let postgres: ManagedServer;
+  try {
+    postgres = await startManagedPostgres({
+      dir: options.dir,
+      binDir: options.postgresBinDir,
+      logger: options.logger.child({ server: 'postgresql' }),
+    });
+  } catch (err) {
+    const rabbit = await rabbitmqStarting;
+    if (typeof rabbit !== 'string') await rabbit.stop();
+    throw err;
+  }
   let mariadb: ManagedServer | undefined;
   let mariadbUnavailable: string | undefined;
   if (options.mariadb) {
@@ -48,21 +68,28 @@ export async function startManagedServers(options: ManagedServersOptions): Promi
   } else {
     mariadbUnavailable = 'the managed MariaDB server is switched off';
   }
+  const rabbit = await rabbitmqStarting;
+  const rabbitmq = typeof rabbit === 'string' ? undefined : rabbit;
+  const rabbitmqUnavailable = typeof rabbit === 'string' ? rabbit : undefined;
+  if (rabbitmqUnavailable) options.logger.warn({ reason: rabbitmqUnavailable }, 'no managed RabbitMQ node');
   return {
     postgres,
     mariadb,
     mariadbUnavailable,
+    rabbitmq,
+    rabbitmqUnavailable,
     problems: () => {
-      const servers: Array<[string, ManagedServer | undefined]> = [
+      const servers: Array<[string, Pick<ManagedServer, 'server'> | undefined]> = [
         ['PostgreSQL', postgres],
         ['MariaDB', mariadb],
+        ['RabbitMQ', rabbitmq],
       ];
       return servers
         .filter(([, server]) => server !== undefined && !server.server.running)
         .map(([name]) => `the managed ${name} server is not running; the broker is restarting it`);
     },
     stop: async () => {
-      await Promise.all([postgres.stop(), mariadb?.stop()]);
+      await Promise.all([postgres.stop(), mariadb?.stop(), rabbitmq?.stop()]);
     },
   };
 }

@@ -20,6 +20,10 @@ export interface SupervisedServerSpec {
   writePidFile?: boolean;
   /** The server's data directory, to recognise its process in /proc. */
   dataDir: string;
+  /** Variables added to the server's otherwise empty environment (PATH and LANG). */
+  env?: Record<string, string>;
+  /** The server's working directory (default: the broker's). */
+  cwd?: string;
   /** Resolves true once the server answers queries. */
   isReady: () => Promise<boolean>;
   /** Runs before every (re)start, e.g. to write a file the server reads at start. */
@@ -94,7 +98,8 @@ export class SupervisedServer {
       [...dropPrivileges, `--pdeathsig=${spec.stopSignal}`, '--', spec.command, ...spec.args],
       {
         // Nothing of the broker's environment (its password, say) reaches the server.
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...spec.env },
+        cwd: spec.cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

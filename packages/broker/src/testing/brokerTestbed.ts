@@ -68,7 +68,13 @@ export class BrokerTestbed {
   static async startManaged(overrides: Partial<BrokerOptions> = {}): Promise<BrokerTestbed> {
     const common = await commonOptions();
     const managedServersDir = await mkdtemp(join(tmpdir(), 'klutch-broker-servers-'));
-    return BrokerTestbed.launch({ managedServersDir, ...common.options, ...overrides });
+    // A RabbitMQ node takes seconds to boot: only the tests that use messaging ask for one.
+    return BrokerTestbed.launch({
+      managedServersDir,
+      managedRabbitmq: false,
+      ...common.options,
+      ...overrides,
+    });
   }
 
   private static async launch(options: BrokerOptions): Promise<BrokerTestbed> {
