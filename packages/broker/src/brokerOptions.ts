@@ -21,6 +21,8 @@ export interface BrokerOptions {
   postgresBinDir?: string;
   /** With managed servers: also run MariaDB when it is installed (default true). */
   managedMariadb?: boolean;
+  /** With managed servers: also run Redis (key-value instances) when it is installed (default true). */
+  managedRedis?: boolean;
   /**
    * A superuser connection to an external PostgreSQL server that hosts instances. It must require
    * passwords (no `trust`): otherwise any binding can log in as any other role.
@@ -31,6 +33,12 @@ export interface BrokerOptions {
    * (or when unreachable) MariaDB is not offered.
    */
   mariadbAdminUrl?: string;
+  /**
+   * An admin connection (redis://user:password@host:port) to an external Redis server for key-value
+   * instances; the user needs every command, including ACL. The broker refuses a server that answers
+   * without authentication. Without it (or when unreachable) key-value is not offered.
+   */
+  redisAdminUrl?: string;
   /** Encrypted backup files go to `<backupDir>/<instance>/<backup id>.bin`. */
   backupDir: string;
   /** Basic-auth credentials of both APIs; required. */
@@ -80,7 +88,10 @@ export function validateBrokerOptions(options: BrokerOptions): void {
       'the broker requires --managed-servers-dir (its own database servers) or --state-database-url',
     );
   }
-  if (options.managedServersDir && (options.postgresAdminUrl || options.mariadbAdminUrl)) {
+  if (
+    options.managedServersDir &&
+    (options.postgresAdminUrl || options.mariadbAdminUrl || options.redisAdminUrl)
+  ) {
     throw new BrokerConfigError(
       'give either --managed-servers-dir or the admin URLs of external servers, not both',
     );

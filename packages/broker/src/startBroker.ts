@@ -18,13 +18,14 @@ import { backupManagerRoutes } from './backupManager/backupManagerRoutes.js';
 import { BackupService } from './backupManager/backupService.js';
 import { BrokerCatalog } from './catalog/brokerCatalog.js';
 import type { AvailableEngine, CatalogDocument } from './catalog/brokerCatalog.js';
-import { mariadbOffering, postgresOffering } from './catalog/engineOfferings.js';
+import { keyvalueOffering, mariadbOffering, postgresOffering } from './catalog/engineOfferings.js';
 import type { EngineKind } from './catalog/engineOfferings.js';
 import type { DataServiceEngine } from './engines/dataServiceEngine.js';
 import { postgresTimeoutSettings, resolveDatabaseTimeouts } from './engines/databaseTimeouts.js';
 import type { DatabaseTimeouts } from './engines/databaseTimeouts.js';
 import { MariadbEngine } from './engines/mariadbEngine.js';
 import { PostgresEngine } from './engines/postgresEngine.js';
+import { RedisEngine } from './engines/redisEngine.js';
 import { startListener } from './http/httpListener.js';
 import type { RunningListener } from './http/httpListener.js';
 import { EngineRegistry } from './operations/engineRegistry.js';
@@ -83,6 +84,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         dir: options.managedServersDir,
         postgresBinDir: options.postgresBinDir,
         mariadb: options.managedMariadb ?? true,
+        redis: options.managedRedis ?? true,
         logger: logger.child({ component: 'managed-servers' }),
       });
       const servers = managedServers;
@@ -93,11 +95,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           postgresAdminUrl: managedServers.postgres.adminUrl,
           mariadbAdminUrl: managedServers.mariadb?.adminUrl,
           mariadbUnavailable: managedServers.mariadbUnavailable,
+          redisAdminUrl: managedServers.redis?.adminUrl,
+          redisUnavailable: managedServers.redisUnavailable,
         }
       : {
           postgresAdminUrl: options.postgresAdminUrl ?? defaultPostgresAdminUrl,
           mariadbAdminUrl: options.mariadbAdminUrl,
           mariadbUnavailable: options.mariadbAdminUrl ? undefined : 'no --mariadb-admin-url given',
+          redisAdminUrl: options.redisAdminUrl,
+          redisUnavailable: options.redisAdminUrl ? undefined : 'no --redis-admin-url given',
         };
     const stateDatabaseUrl =
       options.stateDatabaseUrl ?? withDatabase(servers.postgresAdminUrl, defaultStateDatabaseName);
@@ -237,6 +243,9 @@ interface ServerConnections {
   mariadbAdminUrl?: string;
   /** Why MariaDB is not offered, when there is no admin URL. */
   mariadbUnavailable?: string;
+  redisAdminUrl?: string;
+  /** Why key-value is not offered, when there is no admin URL. */
+  redisUnavailable?: string;
 }
 
 async function connectEngines(
@@ -276,10 +285,28 @@ async function connectEngines(
     unavailable.set('mariadb', reason);
     logger.info({ reason }, 'MariaDB services are not offered');
   }
+  if (servers.redisAdminUrl) {
+    try {
+      engines.set(
+        'keyvalue',
+        await RedisEngine.connect({ adminUrl: servers.redisAdminUrl, publicHost, timeouts }),
+      );
+    } catch (err) {
+      const reason = `cannot use Redis at ${redactUrl(servers.redisAdminUrl)}: ${(err as Error).message}`;
+      unavailable.set('keyvalue', reason);
+      logger.warn({ reason }, 'key-value services are not offered');
+    }
+  } else {
+    const reason = servers.redisUnavailable ?? 'no Redis server';
+    unavailable.set('keyvalue', reason);
+    logger.info({ reason }, 'key-value services are not offered');
+  }
   const available: AvailableEngine[] = [];
   const postgres = engines.get('postgresql');
   if (postgres) available.push({ offering: postgresOffering, serverVersion: postgres.serverVersion });
   const mariadb = engines.get('mariadb');
   if (mariadb) available.push({ offering: mariadbOffering, serverVersion: mariadb.serverVersion });
+  const keyvalue = engines.get('keyvalue');
+  if (keyvalue) available.push({ offering: keyvalueOffering, serverVersion: keyvalue.serverVersion });
   return { registry: new EngineRegistry(engines, unavailable), available };
 }

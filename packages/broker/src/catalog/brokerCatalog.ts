@@ -102,6 +102,11 @@ export class BrokerCatalog {
     return refusedParameterValues(offering.parameters, parameters);
   }
 
+  /** Why the sandbox refuses a plan of the catalog (the a9s API offers it, the shared server cannot honour it). */
+  planRefusal(engine: EngineKind, planName: string): string | undefined {
+    return this.offerings.get(engine)?.planRefusal?.(planName);
+  }
+
   serviceNames(): string[] {
     return this.document.services.map((s) => s.name);
   }
@@ -111,10 +116,12 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
   const version = offering.versionOf(serviceName);
   const displayName = `a9s ${offering.productName} ${version}`;
   const schema = offering.parameters.schema;
+  const planDescription = (planName: string) =>
+    offering.describeInstance?.plan(planName) ?? describePlan(offering.productName, planName);
   return {
     id: serviceIdFor(serviceName),
     name: serviceName,
-    description: `${displayName} (Klutch sandbox): a database on the local ${offering.productName} server.`,
+    description: `${displayName} (Klutch sandbox): ${offering.describeInstance?.summary ?? `a database on the local ${offering.productName} server`}.`,
     bindable: true,
     plan_updateable: true,
     binding_rotatable: true,
@@ -125,20 +132,21 @@ function buildService(offering: EngineOffering, serviceName: string, serverVersi
       displayName,
       providerDisplayName: 'Klutch sandbox broker',
       longDescription:
+        offering.describeInstance?.service ??
         `Each instance is a database with its own users on the sandbox's shared ${offering.productName} ` +
-        `${serverVersion} server; the plan decides the connection limit. Backups and restores run through ` +
-        'the backup-manager API.',
+          `${serverVersion} server; the plan decides the connection limit. Backups and restores run through ` +
+          'the backup-manager API.',
     },
     plans: offering.planNames.map((planName) => ({
       id: planIdFor(serviceName, planName),
       name: planName,
-      description: describePlan(offering.productName, planName),
+      description: planDescription(planName),
       free: true,
       bindable: true,
       plan_updateable: true,
       binding_rotatable: true,
       maximum_polling_duration: maximumPollingDurationSeconds,
-      metadata: { displayName: planName, bullets: [describePlan(offering.productName, planName)] },
+      metadata: { displayName: planName, bullets: [planDescription(planName)] },
       schemas: {
         service_instance: { create: { parameters: schema }, update: { parameters: schema } },
         service_binding: { create: { parameters: noParametersSchema } },

@@ -30,6 +30,10 @@ const flags = {
     default: 'true',
     help: 'with managed servers: also run MariaDB when it is installed (true or false)',
   },
+  'managed-redis': {
+    default: 'true',
+    help: 'with managed servers: also run Redis for key-value instances when it is installed (true or false)',
+  },
   'state-database-url': {
     default: 'postgres://postgres@127.0.0.1:5432/klutch_broker',
     help:
@@ -51,6 +55,12 @@ const flags = {
   'mariadb-admin-url': {
     default: 'mysql://root@127.0.0.1:3306',
     help: 'admin connection to an external MariaDB server, which must require passwords; empty disables MariaDB',
+  },
+  'redis-admin-url': {
+    default: '',
+    help:
+      'admin connection (redis://user:password@host:port) to an external Redis server for key-value ' +
+      'instances, which must require authentication; empty disables key-value',
   },
   'backup-dir': { default: '', help: 'directory for encrypted backups (default ~/.klutch/broker/backups)' },
   username: { default: '', help: 'basic-auth user of both APIs (required)' },
@@ -169,8 +179,12 @@ export function parseBrokerCommandLine(
   if (managedMariadb !== 'true' && managedMariadb !== 'false') {
     throw new UsageError(`--managed-mariadb must be true or false, got "${managedMariadb}"`);
   }
+  const managedRedis = get('managed-redis');
+  if (managedRedis !== 'true' && managedRedis !== 'false') {
+    throw new UsageError(`--managed-redis must be true or false, got "${managedRedis}"`);
+  }
   if (managedServersDir) {
-    for (const external of ['postgres-admin-url', 'mariadb-admin-url'] as const) {
+    for (const external of ['postgres-admin-url', 'mariadb-admin-url', 'redis-admin-url'] as const) {
       if (given(external) !== undefined) {
         throw new UsageError(
           `--${external} names an external server, but --managed-servers-dir runs the broker's own; give one of them`,
@@ -180,14 +194,25 @@ export function parseBrokerCommandLine(
   }
   const servers: Pick<
     BrokerOptions,
-    'managedServersDir' | 'postgresBinDir' | 'managedMariadb' | 'postgresAdminUrl' | 'mariadbAdminUrl'
+    | 'managedServersDir'
+    | 'postgresBinDir'
+    | 'managedMariadb'
+    | 'managedRedis'
+    | 'postgresAdminUrl'
+    | 'mariadbAdminUrl'
+    | 'redisAdminUrl'
   > = managedServersDir
     ? {
         managedServersDir,
         postgresBinDir: get('postgres-bin-dir') || undefined,
         managedMariadb: managedMariadb === 'true',
+        managedRedis: managedRedis === 'true',
       }
-    : { postgresAdminUrl: get('postgres-admin-url'), mariadbAdminUrl: get('mariadb-admin-url') || undefined };
+    : {
+        postgresAdminUrl: get('postgres-admin-url'),
+        mariadbAdminUrl: get('mariadb-admin-url') || undefined,
+        redisAdminUrl: get('redis-admin-url') || undefined,
+      };
   return {
     help: values.help === true,
     logLevel: get('log-level'),

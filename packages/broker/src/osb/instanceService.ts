@@ -297,6 +297,8 @@ export class InstanceService {
   }
 
   private validateParameters(resolved: ResolvedPlan, parameters: Record<string, unknown>): void {
+    const refusal = this.context.catalog.planRefusal(resolved.engine, resolved.plan.name);
+    if (refusal) throw badRequest(`The sandbox broker cannot provide this plan: ${refusal}.`);
     const problems = this.context.catalog.validatorFor(resolved.engine)(parameters);
     if (problems.length > 0) {
       throw badRequest(`Invalid parameters for plan ${resolved.plan.name}: ${problems.join(' ')}`);

@@ -2,6 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import type { Logger } from '@klutch/kube';
 import { startManagedMariadb } from './managedMariadb.js';
 import { startManagedPostgres } from './managedPostgres.js';
+import { startManagedRedis } from './managedRedis.js';
 import type { ManagedServer } from './managedPostgres.js';
 
 export interface ManagedServersOptions {
@@ -10,6 +11,8 @@ export interface ManagedServersOptions {
   postgresBinDir?: string;
   /** Whether to run MariaDB too (when its binaries are installed). */
   mariadb: boolean;
+  /** Whether to run Redis too (when redis-server is installed). */
+  redis: boolean;
   logger: Logger;
 }
 
@@ -18,6 +21,9 @@ export interface ManagedServers {
   mariadb?: ManagedServer;
   /** Why there is no MariaDB server, when there is none. */
   mariadbUnavailable?: string;
+  redis?: ManagedServer;
+  /** Why there is no Redis server, when there is none. */
+  redisUnavailable?: string;
   /** A sentence per server that is not running (it is being restarted). */
   problems(): string[];
   stop(): Promise<void>;
@@ -48,21 +54,38 @@ export async function startManagedServers(options: ManagedServersOptions): Promi
   } else {
     mariadbUnavailable = 'the managed MariaDB server is switched off';
   }
+  let redis: ManagedServer | undefined;
+  let redisUnavailable: string | undefined;
+  if (options.redis) {
+    try {
+      redis = await startManagedRedis({
+        dir: options.dir,
+        logger: options.logger.child({ server: 'redis' }),
+      });
+    } catch (err) {
+      redisUnavailable = `the managed Redis server cannot start: ${(err as Error).message}`;
+    }
+  } else {
+    redisUnavailable = 'the managed Redis server is switched off';
+  }
   return {
     postgres,
     mariadb,
     mariadbUnavailable,
+    redis,
+    redisUnavailable,
     problems: () => {
       const servers: Array<[string, ManagedServer | undefined]> = [
         ['PostgreSQL', postgres],
         ['MariaDB', mariadb],
+        ['Redis', redis],
       ];
       return servers
         .filter(([, server]) => server !== undefined && !server.server.running)
         .map(([name]) => `the managed ${name} server is not running; the broker is restarting it`);
     },
     stop: async () => {
-      await Promise.all([postgres.stop(), mariadb?.stop()]);
+      await Promise.all([postgres.stop(), mariadb?.stop(), redis?.stop()]);
     },
   };
 }
