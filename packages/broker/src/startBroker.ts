@@ -51,6 +51,8 @@ export interface RunningBroker {
   osbUrl: string;
   backupManagerUrl: string;
   catalog: CatalogDocument;
+  /** Data services this broker can run but does not offer now, with the reason (e.g. a server is missing). */
+  unavailableServices: Record<string, string>;
   /** The broker's own database servers, when it runs them (`managedServersDir`). */
   managedServers?: ManagedServers;
   /** `METHOD /path/:param` of every route, per listener. */
@@ -222,6 +224,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       osbUrl: osb.url,
       backupManagerUrl: backupManager.url,
       catalog: catalog.document,
+      unavailableServices: registry.unavailableReasons(),
       managedServers,
       endpoints: {
         osb: osbRouteTable.map((r) => `${r.method} ${r.pattern}`),

@@ -31,6 +31,16 @@ const wellKnownSources: ReadonlyArray<readonly [string, readonly string[]]> = [
 const base64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /**
+ * The servicebinding.io `type` of a data service: the protocol a client library needs, where the
+ * service's own name does not say it (a KeyValue instance speaks Redis, Messaging AMQP on RabbitMQ).
+ */
+const servicebindingTypes: Readonly<Record<string, string>> = { keyvalue: 'redis', messaging: 'rabbitmq' };
+
+export function servicebindingType(serviceInstanceType: string): string {
+  return servicebindingTypes[serviceInstanceType] ?? serviceInstanceType;
+}
+
+/**
  * The data of the app-facing credentials Secret (base64, like Secret.data) from the provider's
  * flattened connection Secret: every broker key, plus the servicebinding.io entries `type`,
  * `provider` and those of host, port, username, password, database and uri that the broker's keys
@@ -46,7 +56,7 @@ export function servicebindingData(
     const from = sources.find((k) => connectionData[k] !== undefined);
     if (from !== undefined) out[entry] = connectionData[from] as string;
   }
-  out.type = base64(serviceInstanceType);
+  out.type = base64(servicebindingType(serviceInstanceType));
   out.provider = base64(credentialsProvider);
   return out;
 }

@@ -4,6 +4,7 @@
 // controller, until Ctrl-C.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { serviceInstanceTypes } from '@klutch/api';
 import { startBackend, type BackendHandle } from '@klutch/backend';
 import type { BrokerOptions } from '@klutch/broker';
 import { startKonnector, type KonnectorHandle } from '@klutch/konnector';
@@ -132,7 +133,9 @@ async function main(): Promise<void> {
       controlPlane: client,
       app: appClient,
       backend,
-      apis: dataServiceApis(stack.services),
+      // Every instance API, offered or not: a claim for a service the sandbox does not offer gets a
+      // condition that says so, where "no matches for kind" would leave the developer guessing.
+      apis: dataServiceApis([...serviceInstanceTypes]),
       user: 'sandbox-developer',
       templateNamespace: 'klutch-system',
       logger,
@@ -143,7 +146,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         '',
-        `Klutch sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s. Data services offered: ${stack.services.join(', ')}.`,
+        `Klutch sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`,
+        ...stack.serviceOffer,
         '',
         `control plane: ${controlPlane.server}   kubeconfig ${cp}`,
         `app cluster:   ${app.server}   kubeconfig ${ap}`,
@@ -157,6 +161,7 @@ async function main(): Promise<void> {
         '  kubectl -n demo get postgresqlinstances,servicebindings',
         "  kubectl -n demo get secret pg-demo-app-creds -o jsonpath='{.data.uri}' | base64 -d",
         '  kubectl apply -f examples/postgresql-backup.yaml   # then examples/postgresql-restore.yaml',
+        '  kubectl apply -f examples/keyvalue.yaml            # a Redis key namespace; Secret kv-demo-app-creds',
         `The same objects also work directly in the control plane (kubeconfig ${cp}).`,
         '',
         `broker: OSB ${stack.broker.osbUrl}, backup manager ${stack.broker.backupManagerUrl} (credentials in ${join(dir, 'sandbox.json')})`,
