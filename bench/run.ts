@@ -1,11 +1,11 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
-//   npm run bench -- data-services [--instances 50] [--bulk 500]
+//   npm run bench -- data-services [--instances 50] [--bulk 500] [--services postgresql,keyvalue]
 //   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--unrelated-secrets 5000] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
-import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
+import { benchServices, provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
 import {
   buildTime,
   clusterMemory,
@@ -23,6 +23,7 @@ const { values, positionals } = parseArgs({
     count: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '16' },
     instances: { type: 'string', default: '50' },
+    services: { type: 'string', default: 'postgresql,keyvalue' },
     bulk: { type: 'string', default: '500' },
     sizes: { type: 'string', default: '1000,10000' },
     idle: { type: 'string', default: '50' },
@@ -70,7 +71,14 @@ if (suite === 'testbed') {
     ),
   );
 } else {
-  await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
+  for (const name of values.services.split(',')) {
+    const service = benchServices[name];
+    if (!service)
+      throw new Error(`--services: unknown service ${name}; known: ${Object.keys(benchServices).join(', ')}`);
+    await step(`provisioning overhead (${name})`, () =>
+      provisioningOverhead(Number(values.instances), service),
+    );
+  }
   await step('reconcile after restart', () => reconcileAfterRestart(Number(values.bulk)));
 }
 
