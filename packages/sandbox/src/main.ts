@@ -22,13 +22,16 @@ Options:
                              and the broker state instead of the broker's own servers; it must
                              require passwords, or tenants are not isolated
   --mariadb-admin-url URL    with --postgres-admin-url: the external MariaDB server (admin connection)
+  --redis-admin-url URL      with --postgres-admin-url: the external Redis server for key-value
+                             (redis://user:password@host:port); it must refuse connections without
+                             credentials, or key-value is not offered
   --broker-state-database N  with --postgres-admin-url: the state database there (klutch_sandbox_broker)
   --log-level LEVEL          info, debug, warn, ... (warn)
 `;
 
 type BrokerServerOptions = Pick<
   BrokerOptions,
-  'managedServersDir' | 'stateDatabaseUrl' | 'postgresAdminUrl' | 'mariadbAdminUrl'
+  'managedServersDir' | 'stateDatabaseUrl' | 'postgresAdminUrl' | 'mariadbAdminUrl' | 'redisAdminUrl'
 >;
 
 async function main(): Promise<void> {
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
       dir: { type: 'string', default: '.cache/sandbox' },
       'postgres-admin-url': { type: 'string', default: '' },
       'mariadb-admin-url': { type: 'string', default: '' },
+      'redis-admin-url': { type: 'string', default: '' },
       'broker-state-database': { type: 'string', default: '' },
       'log-level': { type: 'string', default: 'warn' },
       help: { type: 'boolean', default: false },
@@ -93,9 +97,10 @@ async function main(): Promise<void> {
         stateDatabaseUrl: stateDb.toString(),
         postgresAdminUrl: external,
         mariadbAdminUrl: values['mariadb-admin-url'] || undefined,
+        redisAdminUrl: values['redis-admin-url'] || undefined,
       };
     } else {
-      for (const flag of ['mariadb-admin-url', 'broker-state-database'] as const) {
+      for (const flag of ['mariadb-admin-url', 'redis-admin-url', 'broker-state-database'] as const) {
         if (values[flag]) throw new Error(`--${flag} needs --postgres-admin-url (an external server)`);
       }
       // The broker's own servers: password authentication, data kept next to the clusters.
