@@ -1,14 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startManagedRedis } from '@klutch/broker';
 import { Informer, KubeClient, ResourceClient, silentLogger, type KubeObject } from '@klutch/kube';
 import { startDataServicesStack, type DataServicesStack } from '@klutch/sandbox';
 import { findRepoRoot, startCluster, type TestCluster } from '@klutch/testenv';
 import type { Measurement } from './testbedBenchmarks.js';
 
 const ADMIN_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A service whose provisioning overhead is measured: its claim kind and the smallest plan. */
+export interface BenchService {
+  label: string;
+  resource: string;
+  kind: string;
+  service: string;
+  plan: string;
+}
+
+export const benchServices: Record<string, BenchService> = {
+  postgresql: {
+    label: 'PostgreSQL',
+    resource: 'postgresqlinstances',
+    kind: 'PostgresqlInstance',
+    service: 'a9s-postgresql15',
+    plan: 'postgresql-single-nano',
+  },
+  keyvalue: {
+    label: 'KeyValue (Redis)',
+    resource: 'keyvalueinstances',
+    kind: 'KeyvalueInstance',
+    service: 'a9s-keyvalue8',
+    plan: 'keyvalue-single-nano-ssl',
+  },
+};
 
 interface Claim extends KubeObject {
   status?: { conditions?: Array<{ type: string; status: string }> };
@@ -39,6 +66,10 @@ async function withStack<T>(
   const suffix = randomBytes(4).toString('hex');
   const stateDbName = `klutch_bench_${suffix}`;
   const backupDir = mkdtempSync(join(tmpdir(), 'klutch-bench-'));
+  // Key-value needs a Redis server that checks passwords: the broker's own, started on its own.
+  const redisDir = mkdtempSync(join(tmpdir(), 'klutch-bench-redis-'));
+  chmodSync(redisDir, 0o711);
+  const redis = await startManagedRedis({ dir: redisDir, logger: silentLogger() });
   let controllers = new AbortController();
   const options = (signal: AbortSignal) => ({
     client,
@@ -52,6 +83,7 @@ async function withStack<T>(
       username: 'bench',
       password: suffix,
       mariadbAdminUrl: undefined,
+      redisAdminUrl: redis.adminUrl,
       logger: silentLogger(),
     },
     provider: { workers: 10 },
@@ -75,9 +107,11 @@ async function withStack<T>(
     });
   } finally {
     // Deprovision everything so no database is left behind on the server.
-    await cluster.kubectl(['delete', 'postgresqlinstances', '--all', '-A', '--wait=true', '--timeout=600s'], {
-      timeoutMs: 650_000,
-    });
+    for (const resource of ['postgresqlinstances', 'keyvalueinstances']) {
+      await cluster.kubectl(['delete', resource, '--all', '-A', '--wait=true', '--timeout=600s'], {
+        timeoutMs: 650_000,
+      });
+    }
     controllers.abort();
     await stack.stopped();
     await stateDb.end();
@@ -88,6 +122,8 @@ async function withStack<T>(
     await admin.query(`DROP DATABASE IF EXISTS ${stateDbName} WITH (FORCE)`);
     await admin.end();
     rmSync(backupDir, { recursive: true, force: true });
+    await redis.stop();
+    rmSync(redisDir, { recursive: true, force: true });
   }
 }
 
@@ -97,12 +133,15 @@ async function withStack<T>(
  * time (its operations table: created → last update). Instances are created
  * one after another so the figure is latency, not queueing.
  */
-export async function provisioningOverhead(count: number): Promise<Measurement[]> {
+export async function provisioningOverhead(
+  count: number,
+  bench: BenchService = benchServices.postgresql as BenchService,
+): Promise<Measurement[]> {
   return withStack(async ({ client, stack, stateDb }) => {
     const claims = new ResourceClient<Claim>(client, {
       group: 'anynines.com',
       version: 'v1',
-      resource: 'postgresqlinstances',
+      resource: bench.resource,
       namespaced: true,
     });
     const mrs = new ResourceClient<ManagedInstance>(client, {
@@ -140,9 +179,9 @@ export async function provisioningOverhead(count: number): Promise<Measurement[]
         const t0 = performance.now();
         await claims.create({
           apiVersion: 'anynines.com/v1',
-          kind: 'PostgresqlInstance',
+          kind: bench.kind,
           metadata: { name, namespace: 'bench' },
-          spec: { service: 'a9s-postgresql15', plan: 'postgresql-single-nano' },
+          spec: { service: bench.service, plan: bench.plan },
         });
         await ready;
         const total = (readyAt.get(name) ?? NaN) - t0;
@@ -167,19 +206,19 @@ export async function provisioningOverhead(count: number): Promise<Measurement[]
     void stack;
     return [
       {
-        name: `apply → Ready, ${count} PostgreSQL instances one by one (p50 / p99)`,
+        name: `apply → Ready, ${count} ${bench.label} instances one by one (p50 / p99)`,
         value: percentile(totals, 50),
         unit: 'ms',
         note: `p99 ${percentile(totals, 99).toFixed(0)} ms`,
       },
       {
-        name: "broker's own provision operation (p50 / p99)",
+        name: `${bench.label}: broker's own provision operation (p50 / p99)`,
         value: percentile(brokerTimes, 50),
         unit: 'ms',
         note: `p99 ${percentile(brokerTimes, 99).toFixed(0)} ms; includes the broker's configured 300 ms start delay`,
       },
       {
-        name: 'controller overhead = apply → Ready − broker operation (p50 / p99)',
+        name: `${bench.label}: controller overhead = apply → Ready − broker operation (p50 / p99)`,
         value: percentile(overheads, 50),
         unit: 'ms',
         note: `p99 ${percentile(overheads, 99).toFixed(0)} ms; target p50 ≤ 300 ms`,

@@ -1,15 +1,15 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
-//   npm run bench -- data-services [--instances 50] [--bulk 500]
 //   npm run bench -- prometheus [--prometheus-instances 10]
+//   npm run bench -- data-services [--instances 50] [--bulk 500] [--services postgresql,keyvalue]
 //   npm run bench -- messaging [--instances 20]
 //   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--unrelated-secrets 5000] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
-import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
 import { prometheusProvisioning } from './prometheusBenchmarks.js';
 import { messagingOverhead } from './messagingBenchmarks.js';
+import { benchServices, provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
 import {
   buildTime,
   clusterMemory,
@@ -27,6 +27,7 @@ const { values, positionals } = parseArgs({
     count: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '16' },
     instances: { type: 'string', default: '50' },
+    services: { type: 'string', default: 'postgresql,keyvalue' },
     bulk: { type: 'string', default: '500' },
     'prometheus-instances': { type: 'string', default: '10' },
     sizes: { type: 'string', default: '1000,10000' },
@@ -80,7 +81,14 @@ if (suite === 'testbed') {
     messagingOverhead(Number(values.instances)),
   );
 } else {
-  await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));
+  for (const name of values.services.split(',')) {
+    const service = benchServices[name];
+    if (!service)
+      throw new Error(`--services: unknown service ${name}; known: ${Object.keys(benchServices).join(', ')}`);
+    await step(`provisioning overhead (${name})`, () =>
+      provisioningOverhead(Number(values.instances), service),
+    );
+  }
   await step('reconcile after restart', () => reconcileAfterRestart(Number(values.bulk)));
 }
 

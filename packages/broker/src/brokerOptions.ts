@@ -23,6 +23,8 @@ export interface BrokerOptions {
   managedMariadb?: boolean;
   /** With managed servers: also run a RabbitMQ node when rabbitmq-server is installed (default true). */
   managedRabbitmq?: boolean;
+  /** With managed servers: also run Redis (key-value instances) when it is installed (default true). */
+  managedRedis?: boolean;
   /**
    * A superuser connection to an external PostgreSQL server that hosts instances. It must require
    * passwords (no `trust`): otherwise any binding can log in as any other role.
@@ -39,6 +41,12 @@ export interface BrokerOptions {
    * (and without managed servers) messaging is not offered.
    */
   rabbitmqManagementUrl?: string;
+  /**
+   * An admin connection (redis://user:password@host:port) to an external Redis server for key-value
+   * instances; the user needs every command, including ACL. The broker refuses a server that answers
+   * without authentication. Without it (or when unreachable) key-value is not offered.
+   */
+  redisAdminUrl?: string;
   /** Encrypted backup files go to `<backupDir>/<instance>/<backup id>.bin`. */
   backupDir: string;
   /** Basic-auth credentials of both APIs; required. */
@@ -90,7 +98,10 @@ export function validateBrokerOptions(options: BrokerOptions): void {
   }
   if (
     options.managedServersDir &&
-    (options.postgresAdminUrl || options.mariadbAdminUrl || options.rabbitmqManagementUrl)
+    (options.postgresAdminUrl ||
+      options.mariadbAdminUrl ||
+      options.rabbitmqManagementUrl ||
+      options.redisAdminUrl)
   ) {
     throw new BrokerConfigError(
       'give either --managed-servers-dir or the admin URLs of external servers, not both',

@@ -19,6 +19,7 @@ import { BackupService } from './backupManager/backupService.js';
 import { BrokerCatalog } from './catalog/brokerCatalog.js';
 import type { AvailableEngine, CatalogDocument } from './catalog/brokerCatalog.js';
 import {
+  keyvalueOffering,
   mariadbOffering,
   messagingOffering,
   postgresOffering,
@@ -32,6 +33,7 @@ import { MariadbEngine } from './engines/mariadbEngine.js';
 import { PostgresEngine } from './engines/postgresEngine.js';
 import { PrometheusEngine } from './engines/prometheusEngine.js';
 import { RabbitmqEngine } from './engines/rabbitmqEngine.js';
+import { RedisEngine } from './engines/redisEngine.js';
 import { startListener } from './http/httpListener.js';
 import type { RunningListener } from './http/httpListener.js';
 import { EngineRegistry } from './operations/engineRegistry.js';
@@ -57,6 +59,8 @@ export interface RunningBroker {
   osbUrl: string;
   backupManagerUrl: string;
   catalog: CatalogDocument;
+  /** Data services this broker can run but does not offer now, with the reason (e.g. a server is missing). */
+  unavailableServices: Record<string, string>;
   /** The broker's own database servers, when it runs them (`managedServersDir`). */
   managedServers?: ManagedServers;
   /** `METHOD /path/:param` of every route, per listener. */
@@ -91,6 +95,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         postgresBinDir: options.postgresBinDir,
         mariadb: options.managedMariadb ?? true,
         rabbitmq: options.managedRabbitmq ?? true,
+        redis: options.managedRedis ?? true,
         logger: logger.child({ component: 'managed-servers' }),
       });
       const servers = managedServers;
@@ -104,6 +109,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           managedServersDir: options.managedServersDir,
           rabbitmqManagementUrl: managedServers.rabbitmq?.managementUrl,
           rabbitmqUnavailable: managedServers.rabbitmqUnavailable,
+          redisAdminUrl: managedServers.redis?.adminUrl,
+          redisUnavailable: managedServers.redisUnavailable,
         }
       : {
           postgresAdminUrl: options.postgresAdminUrl ?? defaultPostgresAdminUrl,
@@ -111,6 +118,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           mariadbUnavailable: options.mariadbAdminUrl ? undefined : 'no --mariadb-admin-url given',
           rabbitmqManagementUrl: options.rabbitmqManagementUrl,
           rabbitmqUnavailable: 'no --rabbitmq-management-url given',
+          redisAdminUrl: options.redisAdminUrl,
+          redisUnavailable: options.redisAdminUrl ? undefined : 'no --redis-admin-url given',
         };
     const stateDatabaseUrl =
       options.stateDatabaseUrl ?? withDatabase(servers.postgresAdminUrl, defaultStateDatabaseName);
@@ -229,6 +238,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       osbUrl: osb.url,
       backupManagerUrl: backupManager.url,
       catalog: catalog.document,
+      unavailableServices: registry.unavailableReasons(),
       managedServers,
       endpoints: {
         osb: osbRouteTable.map((r) => `${r.method} ${r.pattern}`),
@@ -255,6 +265,9 @@ interface ServerConnections {
   rabbitmqManagementUrl?: string;
   /** Why messaging is not offered, when there is no management URL. */
   rabbitmqUnavailable?: string;
+  redisAdminUrl?: string;
+  /** Why key-value is not offered, when there is no admin URL. */
+  redisUnavailable?: string;
 }
 
 async function connectEngines(
@@ -296,6 +309,22 @@ async function connectEngines(
   }
   await connectPrometheus(servers.managedServersDir, publicHost, logger, engines, unavailable);
   await connectMessaging(servers, publicHost, engines, unavailable, logger);
+  if (servers.redisAdminUrl) {
+    try {
+      engines.set(
+        'keyvalue',
+        await RedisEngine.connect({ adminUrl: servers.redisAdminUrl, publicHost, timeouts }),
+      );
+    } catch (err) {
+      const reason = `cannot use Redis at ${redactUrl(servers.redisAdminUrl)}: ${(err as Error).message}`;
+      unavailable.set('keyvalue', reason);
+      logger.warn({ reason }, 'key-value services are not offered');
+    }
+  } else {
+    const reason = servers.redisUnavailable ?? 'no Redis server';
+    unavailable.set('keyvalue', reason);
+    logger.info({ reason }, 'key-value services are not offered');
+  }
   const available: AvailableEngine[] = [];
   const postgres = engines.get('postgresql');
   if (postgres) available.push({ offering: postgresOffering, serverVersion: postgres.serverVersion });
@@ -305,6 +334,8 @@ async function connectEngines(
   if (prometheus) available.push({ offering: prometheusOffering, serverVersion: prometheus.serverVersion });
   const messaging = engines.get('messaging');
   if (messaging) available.push({ offering: messagingOffering, serverVersion: messaging.serverVersion });
+  const keyvalue = engines.get('keyvalue');
+  if (keyvalue) available.push({ offering: keyvalueOffering, serverVersion: keyvalue.serverVersion });
   return { registry: new EngineRegistry(engines, unavailable), available };
 }
 

@@ -73,6 +73,11 @@ describe('servicebinding.io credentials', () => {
     assert.equal('uri' in data, false);
   });
 
+  it('types key-value credentials redis and messaging credentials rabbitmq, as client libraries expect', () => {
+    assert.equal(decode(servicebindingData('keyvalue', encode({ type: 'redis' }))).type, 'redis');
+    assert.equal(decode(servicebindingData('messaging', encode({}))).type, 'rabbitmq');
+  });
+
   it('type and provider are the servicebinding.io values even if the broker sends its own', () => {
     const data = decode(servicebindingData('search', encode({ type: 'opensearch', provider: 'anynines' })));
     assert.equal(data.type, 'search');

@@ -28,17 +28,17 @@ const wellKnownSources: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['uri', ['uri', 'url']],
 ];
 
+const base64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
 /**
- * The servicebinding.io `type` of a service where it differs from the app-facing
- * `serviceInstanceType`: libraries look for the well-known type of the protocol.
+ * The servicebinding.io `type` of a data service: the protocol a client library needs, where the
+ * service's own name does not say it (a KeyValue instance speaks Redis, Messaging AMQP on RabbitMQ).
  */
-const servicebindingTypes: Readonly<Record<string, string>> = { messaging: 'rabbitmq' };
+const servicebindingTypes: Readonly<Record<string, string>> = { keyvalue: 'redis', messaging: 'rabbitmq' };
 
 export function servicebindingType(serviceInstanceType: string): string {
   return servicebindingTypes[serviceInstanceType] ?? serviceInstanceType;
 }
-
-const base64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /**
  * The data of the app-facing credentials Secret (base64, like Secret.data) from the provider's

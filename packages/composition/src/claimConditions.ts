@@ -17,6 +17,7 @@ export const compositionReasons = {
   managedResourceConflict: 'ManagedResourceConflict',
   credentialsSecretConflict: 'CredentialsSecretConflict',
   invalidClaim: 'InvalidClaim',
+  serviceNotOffered: 'ServiceNotOffered',
 } as const;
 
 /** Ready=False reasons that describe progress rather than a failure: no Warning Event for them. */

@@ -162,6 +162,11 @@ export function createClaimReconciler(opts: ClaimReconcilerOptions): Reconciler 
     }
 
     const existing = opts.managedInformer.get(ctx.managedName);
+    // Only before creation: a resource composed while the service was offered stays the provider's.
+    const unoffered = opts.settings.unofferedServices?.[type];
+    if (unoffered !== undefined && !existing) {
+      return block(ctx, compositionReasons.serviceNotOffered, unoffered);
+    }
     if (existing && !belongsToClaim(existing, ctx)) {
       const owner = claimOf(existing);
       return block(

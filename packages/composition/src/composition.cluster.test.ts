@@ -54,6 +54,7 @@ describe('composition on a real API server', { timeout: 300_000 }, () => {
       logger: silentLogger(),
       signal: stop.signal,
       workers: 2,
+      unofferedServices: { mongodb: 'This backend does not offer MongoDB: it needs a real a9s backend.' },
     });
     await eventually(() => assert.ok(composition.ready()), 60_000);
   });
@@ -546,6 +547,35 @@ describe('composition on a real API server', { timeout: 300_000 }, () => {
       await serviceInstances().tryGet(managedResourceName('PostgresqlInstance', ns, name)),
       undefined,
     );
+  });
+
+  it('keeps a claim for a service the backend does not offer out of composition, with a condition that says so', async () => {
+    const name = `mongo-${suffix()}`;
+    await cp.claims('mongodbinstances').create({
+      apiVersion: 'anynines.com/v1',
+      kind: 'MongodbInstance',
+      metadata: { name, namespace: ns },
+      spec: { service: 'a9s-mongodb70', plan: 'mongodbsspl-single-small' },
+    });
+    await eventually(async () => {
+      const c = await cp.claims('mongodbinstances').get(name, { namespace: ns });
+      for (const type of ['Ready', 'Synced']) {
+        assert.equal(conditionOf(c, type)?.reason, 'ServiceNotOffered');
+        assert.equal(
+          conditionOf(c, type)?.message,
+          'This backend does not offer MongoDB: it needs a real a9s backend.',
+        );
+      }
+    }, 20_000);
+    assert.equal(
+      await serviceInstances().tryGet(managedResourceName('MongodbInstance', ns, name)),
+      undefined,
+    );
+    // The claim can still be deleted (nothing was composed).
+    await cp.claims('mongodbinstances').delete(name, { namespace: ns });
+    await eventually(async () => {
+      assert.equal(await cp.claims('mongodbinstances').tryGet(name, { namespace: ns }), undefined);
+    }, 20_000);
   });
 
   it('created the connection-secret namespace', async () => {

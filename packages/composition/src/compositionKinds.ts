@@ -38,6 +38,8 @@ import {
 
 export interface ComposeSettings {
   connectionSecretNamespace: string;
+  /** serviceInstanceType → why the backend does not offer it; claims of these types are not composed. */
+  unofferedServices?: Readonly<Record<string, string>>;
 }
 
 /** Names of a kind as the REST API addresses it. */

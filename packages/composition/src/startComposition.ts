@@ -55,6 +55,12 @@ export interface CompositionOptions {
   /** host:port for /healthz, /readyz and /metrics; none without it. */
   healthAddress?: string;
   metrics?: RuntimeMetrics;
+  /**
+   * serviceInstanceType → a sentence why the backend does not offer it (the sandbox offers only the
+   * services its broker can run). Claims of these types get a Ready=False condition with reason
+   * ServiceNotOffered and that message instead of a managed resource.
+   */
+  unofferedServices?: Readonly<Record<string, string>>;
 }
 
 export interface CompositionHandle {
@@ -177,7 +183,10 @@ export async function startComposition(opts: CompositionOptions): Promise<Compos
         claimInformers,
         ...(composition.publishesCredentials ? { credentials } : {}),
         events,
-        settings: { connectionSecretNamespace },
+        settings: {
+          connectionSecretNamespace,
+          ...(opts.unofferedServices ? { unofferedServices: opts.unofferedServices } : {}),
+        },
       }),
     });
     controller.watch(claimInformer);

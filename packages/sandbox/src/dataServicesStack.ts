@@ -7,6 +7,7 @@ import type { ProviderOptions, RunningProvider } from '@klutch/provider';
 import { startProvider } from '@klutch/provider';
 import { installCrds, readCrds } from './crdInstaller.js';
 import { applyProviderConfigs } from './providerConfigs.js';
+import { describeServiceOffer, unofferedServiceMessages } from './serviceOffer.js';
 
 export interface DataServicesStackOptions {
   /** Admin client of the control-plane cluster. */
@@ -26,6 +27,8 @@ export interface DataServicesStack {
   broker: RunningBroker;
   /** serviceInstanceType values the broker offers (postgresql, mariadb, ...). */
   services: string[];
+  /** The start-up lines about the services: what is offered, and what not and why. */
+  serviceOffer: string[];
   provider: RunningProvider;
   composition: CompositionHandle;
   /** Stops the controllers (via the signal given at start) and the broker. */
@@ -76,11 +79,13 @@ export async function startDataServicesStack(opts: DataServicesStackOptions): Pr
       logger: logger.child({ component: 'composition' }),
       signal,
       connectionSecretNamespace: systemNamespace,
+      unofferedServices: unofferedServiceMessages(services, broker.unavailableServices),
       ...opts.composition,
     });
     return {
       broker,
       services,
+      serviceOffer: describeServiceOffer(services, broker.unavailableServices),
       provider,
       composition,
       stopped: async () => {

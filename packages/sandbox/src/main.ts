@@ -4,6 +4,7 @@
 // controller, until Ctrl-C.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { serviceInstanceTypes } from '@klutch/api';
 import { startBackend, type BackendHandle } from '@klutch/backend';
 import type { BrokerOptions } from '@klutch/broker';
 import { startKonnector, type KonnectorHandle } from '@klutch/konnector';
@@ -21,13 +22,16 @@ Options:
                              and the broker state instead of the broker's own servers; it must
                              require passwords, or tenants are not isolated
   --mariadb-admin-url URL    with --postgres-admin-url: the external MariaDB server (admin connection)
+  --redis-admin-url URL      with --postgres-admin-url: the external Redis server for key-value
+                             (redis://user:password@host:port); it must refuse connections without
+                             credentials, or key-value is not offered
   --broker-state-database N  with --postgres-admin-url: the state database there (klutch_sandbox_broker)
   --log-level LEVEL          info, debug, warn, ... (warn)
 `;
 
 type BrokerServerOptions = Pick<
   BrokerOptions,
-  'managedServersDir' | 'stateDatabaseUrl' | 'postgresAdminUrl' | 'mariadbAdminUrl'
+  'managedServersDir' | 'stateDatabaseUrl' | 'postgresAdminUrl' | 'mariadbAdminUrl' | 'redisAdminUrl'
 >;
 
 async function main(): Promise<void> {
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       dir: { type: 'string', default: '.cache/sandbox' },
       'postgres-admin-url': { type: 'string', default: '' },
       'mariadb-admin-url': { type: 'string', default: '' },
+      'redis-admin-url': { type: 'string', default: '' },
       'broker-state-database': { type: 'string', default: '' },
       'log-level': { type: 'string', default: 'warn' },
       help: { type: 'boolean', default: false },
@@ -92,9 +97,10 @@ async function main(): Promise<void> {
         stateDatabaseUrl: stateDb.toString(),
         postgresAdminUrl: external,
         mariadbAdminUrl: values['mariadb-admin-url'] || undefined,
+        redisAdminUrl: values['redis-admin-url'] || undefined,
       };
     } else {
-      for (const flag of ['mariadb-admin-url', 'broker-state-database'] as const) {
+      for (const flag of ['mariadb-admin-url', 'redis-admin-url', 'broker-state-database'] as const) {
         if (values[flag]) throw new Error(`--${flag} needs --postgres-admin-url (an external server)`);
       }
       // The broker's own servers: password authentication, data kept next to the clusters.
@@ -132,7 +138,9 @@ async function main(): Promise<void> {
       controlPlane: client,
       app: appClient,
       backend,
-      apis: dataServiceApis(stack.services),
+      // Every instance API, offered or not: a claim for a service the sandbox does not offer gets a
+      // condition that says so, where "no matches for kind" would leave the developer guessing.
+      apis: dataServiceApis([...serviceInstanceTypes]),
       user: 'sandbox-developer',
       templateNamespace: 'klutch-system',
       logger,
@@ -143,7 +151,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         '',
-        `Klutch sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s. Data services offered: ${stack.services.join(', ')}.`,
+        `Klutch sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`,
+        ...stack.serviceOffer,
         '',
         `control plane: ${controlPlane.server}   kubeconfig ${cp}`,
         `app cluster:   ${app.server}   kubeconfig ${ap}`,
@@ -157,6 +166,7 @@ async function main(): Promise<void> {
         '  kubectl -n demo get postgresqlinstances,servicebindings',
         "  kubectl -n demo get secret pg-demo-app-creds -o jsonpath='{.data.uri}' | base64 -d",
         '  kubectl apply -f examples/postgresql-backup.yaml   # then examples/postgresql-restore.yaml',
+        '  kubectl apply -f examples/keyvalue.yaml            # a Redis key namespace; Secret kv-demo-app-creds',
         `The same objects also work directly in the control plane (kubeconfig ${cp}).`,
         '',
         `broker: OSB ${stack.broker.osbUrl}, backup manager ${stack.broker.backupManagerUrl} (credentials in ${join(dir, 'sandbox.json')})`,

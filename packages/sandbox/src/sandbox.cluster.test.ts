@@ -13,7 +13,7 @@ import { eventually, findRepoRoot } from '@klutch/testenv';
 const execFileAsync = promisify(execFile);
 const repoRoot = findRepoRoot();
 
-describe('the sandbox program', { timeout: 300_000 }, () => {
+describe('the sandbox program', { timeout: 480_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'klutch-sandbox-test-'));
   // The broker's database servers run as their own system users, which must pass through (only).
   chmodSync(dir, 0o711);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mariadbCatalog, postgresqlCatalog } from '@klutch/api';
+import { keyvalueCatalog, mariadbCatalog, postgresqlCatalog } from '@klutch/api';
 import { BrokerCatalog } from './brokerCatalog.js';
-import { mariadbOffering, messagingOffering, postgresOffering } from './engineOfferings.js';
+import { keyvalueOffering, mariadbOffering, messagingOffering, postgresOffering } from './engineOfferings.js';
 import { planIdFor, serviceIdFor } from './stableId.js';
 
 const both = new BrokerCatalog([
@@ -79,5 +79,35 @@ describe('BrokerCatalog with messaging', () => {
     const service = catalog.document.services.find((s) => s.name === 'a9s-messaging310');
     assert.equal(service?.metadata.displayName, 'a9s RabbitMQ 3.10');
     assert.match(service?.description ?? '', /a virtual host on the local RabbitMQ server/);
+  });
+});
+
+describe('BrokerCatalog with key-value', () => {
+  const catalog = new BrokerCatalog([{ offering: keyvalueOffering, serverVersion: '7.0.15' }]);
+
+  it('lists every a9s KeyValue plan and describes an instance as a key namespace', () => {
+    const service = catalog.document.services.find((s) => s.name === 'a9s-keyvalue8');
+    assert.deepEqual(
+      service?.plans.map((p) => p.name),
+      [...keyvalueCatalog.plans],
+    );
+    assert.match(service?.description ?? '', /key namespace on the local Redis server/);
+  });
+
+  it('refuses the replicated plans with the reason and runs the single ones', () => {
+    const id = (plan: string) => planIdFor('a9s-keyvalue8', plan);
+    assert.match(
+      catalog.refusalOf(id('keyvalue-replica-small-ssl')) ?? '',
+      /replicas and Sentinel.*keyvalue-single-\*/,
+    );
+    assert.equal(catalog.refusalOf(id('keyvalue-single-nano-ssl')), undefined);
+  });
+
+  it('explains that server settings cannot be set per instance', () => {
+    const problems = catalog.validatorFor('keyvalue')({ maxmemory: '1gb', 'tls-protocols': 'TLSv1.3' });
+    assert.equal(problems.length, 2);
+    assert.match(problems.join(' '), /"maxmemory" cannot be set .* shares one Redis server/);
+    assert.match(problems.join(' '), /"tls-protocols" cannot be set .* without TLS/);
+    assert.deepEqual(catalog.validatorFor('keyvalue')({}), []);
   });
 });

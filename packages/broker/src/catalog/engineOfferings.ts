@@ -1,5 +1,12 @@
-import { mariadbCatalog, messagingCatalog, postgresqlCatalog, prometheusCatalog } from '@klutch/api';
+import {
+  keyvalueCatalog,
+  mariadbCatalog,
+  messagingCatalog,
+  postgresqlCatalog,
+  prometheusCatalog,
+} from '@klutch/api';
 import { messagingRefusal } from '../engines/rabbitmqDefinitions.js';
+import { keyvalueParameterCatalog } from '../parameters/keyvalueParameters.js';
 import { mariadbParameterCatalog } from '../parameters/mariadbParameters.js';
 import { messagingParameterCatalog } from '../parameters/messagingParameters.js';
 import type { ParameterCatalog } from '../parameters/parameterSchema.js';
@@ -7,7 +14,7 @@ import { postgresParameterCatalog } from '../parameters/postgresParameters.js';
 import { prometheusParameterCatalog } from '../parameters/prometheusParameters.js';
 
 /** The data services the sandbox can run; the values equal the app-facing `serviceInstanceType`. */
-export type EngineKind = 'postgresql' | 'mariadb' | 'messaging' | 'prometheus';
+export type EngineKind = 'postgresql' | 'mariadb' | 'keyvalue' | 'messaging' | 'prometheus';
 
 /** What one engine offers in the catalog: the app-facing service and plan names and the parameters. */
 export interface EngineOffering {
@@ -95,4 +102,30 @@ export const messagingOffering: EngineOffering = {
   refusal: (serviceName, planName, serverVersion) =>
     messagingRefusal(serviceName, messagingOffering.versionOf(serviceName), planName, serverVersion),
   instanceNoun: 'virtual host',
+};
+
+export const keyvalueOffering: EngineOffering = {
+  engine: 'keyvalue',
+  productName: 'KeyValue',
+  serviceNames: keyvalueCatalog.services,
+  planNames: keyvalueCatalog.plans,
+  tags: ['keyvalue', 'redis', 'valkey', 'klutch-sandbox'],
+  parameters: keyvalueParameterCatalog,
+  versionOf: (serviceName) => serviceName.replace(/^a9s-keyvalue/, ''),
+  refusal: (_serviceName, planName) =>
+    planName.includes('-replica-')
+      ? `plan ${planName} runs a primary with replicas and Sentinel, but the sandbox has one shared Redis ` +
+        'server without replicas; choose a keyvalue-single-* plan'
+      : undefined,
+  describe: {
+    service: (displayName) => `${displayName} (Klutch sandbox): a key namespace on the local Redis server.`,
+    longDescription: () =>
+      "Each instance is the key namespace <instance-id>: on the sandbox's shared Redis server; each binding is an " +
+      'ACL user limited to that namespace (keys and channels) and to data commands. Backups and restores run ' +
+      'through the backup-manager API.',
+    plan: (planName) =>
+      planName.includes('-replica-')
+        ? `KeyValue ${planName}: not available in the sandbox (it has no replicas or Sentinel).`
+        : `KeyValue ${planName}: a key namespace on the sandbox's shared Redis server (no TLS, no memory limit of its own).`,
+  },
 };

@@ -34,6 +34,10 @@ const flags = {
     default: 'true',
     help: 'with managed servers: also run a RabbitMQ node (messaging) when rabbitmq-server is installed (true or false)',
   },
+  'managed-redis': {
+    default: 'true',
+    help: 'with managed servers: also run Redis for key-value instances when it is installed (true or false)',
+  },
   'state-database-url': {
     default: 'postgres://postgres@127.0.0.1:5432/klutch_broker',
     help:
@@ -61,6 +65,12 @@ const flags = {
     help:
       'management API of an external RabbitMQ as an administrator (http://user:password@host:15672), which must ' +
       'enforce authentication (no guest user); empty: messaging is not offered',
+  },
+  'redis-admin-url': {
+    default: '',
+    help:
+      'admin connection (redis://user:password@host:port) to an external Redis server for key-value ' +
+      'instances, which must require authentication; empty disables key-value',
   },
   'backup-dir': { default: '', help: 'directory for encrypted backups (default ~/.klutch/broker/backups)' },
   username: { default: '', help: 'basic-auth user of both APIs (required)' },
@@ -177,16 +187,23 @@ export function parseBrokerCommandLine(
   const managedServersDir = get('managed-servers-dir');
   const managedMariadb = get('managed-mariadb');
   const managedRabbitmq = get('managed-rabbitmq');
+  const managedRedis = get('managed-redis');
   for (const [flag, value] of [
     ['managed-mariadb', managedMariadb],
     ['managed-rabbitmq', managedRabbitmq],
+    ['managed-redis', managedRedis],
   ] as const) {
     if (value !== 'true' && value !== 'false') {
       throw new UsageError(`--${flag} must be true or false, got "${value}"`);
     }
   }
   if (managedServersDir) {
-    for (const external of ['postgres-admin-url', 'mariadb-admin-url', 'rabbitmq-management-url'] as const) {
+    for (const external of [
+      'postgres-admin-url',
+      'mariadb-admin-url',
+      'rabbitmq-management-url',
+      'redis-admin-url',
+    ] as const) {
       if (given(external) !== undefined) {
         throw new UsageError(
           `--${external} names an external server, but --managed-servers-dir runs the broker's own; give one of them`,
@@ -200,20 +217,24 @@ export function parseBrokerCommandLine(
     | 'postgresBinDir'
     | 'managedMariadb'
     | 'managedRabbitmq'
+    | 'managedRedis'
     | 'postgresAdminUrl'
     | 'mariadbAdminUrl'
     | 'rabbitmqManagementUrl'
+    | 'redisAdminUrl'
   > = managedServersDir
     ? {
         managedServersDir,
         postgresBinDir: get('postgres-bin-dir') || undefined,
         managedMariadb: managedMariadb === 'true',
         managedRabbitmq: managedRabbitmq === 'true',
+        managedRedis: managedRedis === 'true',
       }
     : {
         postgresAdminUrl: get('postgres-admin-url'),
         mariadbAdminUrl: get('mariadb-admin-url') || undefined,
         rabbitmqManagementUrl: get('rabbitmq-management-url') || undefined,
+        redisAdminUrl: get('redis-admin-url') || undefined,
       };
   return {
     help: values.help === true,

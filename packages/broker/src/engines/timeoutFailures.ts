@@ -41,6 +41,8 @@ export function timeoutKindOf(err: unknown, depth = 0): TimeoutKind | undefined 
     /timeout exceeded when trying to connect|connection terminated due to connection timeout/i.test(message)
   )
     return 'connect';
+  // ioredis: the command's reply did not come within commandTimeout.
+  if (/^Command timed out/.test(message)) return 'statement';
   return timeoutKindOf(e.cause, depth + 1);
 }
 
@@ -49,6 +51,7 @@ const serverNames: Record<EngineKind, string> = {
   mariadb: 'MariaDB',
   prometheus: 'Prometheus',
   messaging: 'RabbitMQ',
+  keyvalue: 'Redis',
 };
 
 /** What timed out, as a sentence for a `last_operation` description or a job message. */

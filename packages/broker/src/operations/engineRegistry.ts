@@ -23,6 +23,11 @@ export class EngineRegistry {
   all(): DataServiceEngine[] {
     return [...this.engines.values()];
   }
+
+  /** Why each engine this broker knows but cannot use is missing, by engine (= serviceInstanceType). */
+  unavailableReasons(): Record<string, string> {
+    return Object.fromEntries(this.unavailable);
+  }
 }
 
 /** The engine's view of a stored instance, optionally with another plan and parameters (an update's target). */

@@ -2,6 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import type { Logger } from '@klutch/kube';
 import { startManagedMariadb } from './managedMariadb.js';
 import { startManagedPostgres } from './managedPostgres.js';
+import { startManagedRedis } from './managedRedis.js';
 import type { ManagedServer } from './managedPostgres.js';
 import { startManagedRabbitmq } from './managedRabbitmq.js';
 import type { ManagedRabbitmq } from './managedRabbitmq.js';
@@ -14,6 +15,8 @@ export interface ManagedServersOptions {
   mariadb: boolean;
   /** Whether to run a RabbitMQ node too (when rabbitmq-server is installed). */
   rabbitmq: boolean;
+  /** Whether to run Redis too (when redis-server is installed). */
+  redis: boolean;
   logger: Logger;
 }
 
@@ -25,6 +28,9 @@ export interface ManagedServers {
   rabbitmq?: ManagedRabbitmq;
   /** Why there is no RabbitMQ node, when there is none. */
   rabbitmqUnavailable?: string;
+  redis?: ManagedServer;
+  /** Why there is no Redis server, when there is none. */
+  redisUnavailable?: string;
   /** A sentence per server that is not running (it is being restarted). */
   problems(): string[];
   stop(): Promise<void>;
@@ -72,17 +78,34 @@ export async function startManagedServers(options: ManagedServersOptions): Promi
   const rabbitmq = typeof rabbit === 'string' ? undefined : rabbit;
   const rabbitmqUnavailable = typeof rabbit === 'string' ? rabbit : undefined;
   if (rabbitmqUnavailable) options.logger.warn({ reason: rabbitmqUnavailable }, 'no managed RabbitMQ node');
+  let redis: ManagedServer | undefined;
+  let redisUnavailable: string | undefined;
+  if (options.redis) {
+    try {
+      redis = await startManagedRedis({
+        dir: options.dir,
+        logger: options.logger.child({ server: 'redis' }),
+      });
+    } catch (err) {
+      redisUnavailable = `the managed Redis server cannot start: ${(err as Error).message}`;
+    }
+  } else {
+    redisUnavailable = 'the managed Redis server is switched off';
+  }
   return {
     postgres,
     mariadb,
     mariadbUnavailable,
     rabbitmq,
     rabbitmqUnavailable,
+    redis,
+    redisUnavailable,
     problems: () => {
       const servers: Array<[string, Pick<ManagedServer, 'server'> | undefined]> = [
         ['PostgreSQL', postgres],
         ['MariaDB', mariadb],
         ['RabbitMQ', rabbitmq],
+        ['Redis', redis],
       ];
       return servers
         .filter(([, server]) => server !== undefined && !server.server.running)
@@ -90,6 +113,7 @@ export async function startManagedServers(options: ManagedServersOptions): Promi
     },
     stop: async () => {
       await Promise.all([postgres.stop(), mariadb?.stop(), rabbitmq?.stop()]);
+      await Promise.all([postgres.stop(), mariadb?.stop(), redis?.stop()]);
     },
   };
 }

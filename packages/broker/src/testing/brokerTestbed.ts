@@ -89,10 +89,14 @@ export class BrokerTestbed {
   }
 
   /** Admin connections of the managed servers (tests look behind the tenant's back with them). */
-  managedAdminUrls(): { postgresql: string; mariadb: string | undefined } {
+  managedAdminUrls(): { postgresql: string; mariadb: string | undefined; redis: string | undefined } {
     const servers = this.broker.managedServers;
     if (!servers) throw new Error('this testbed runs no managed servers');
-    return { postgresql: servers.postgres.adminUrl, mariadb: servers.mariadb?.adminUrl };
+    return {
+      postgresql: servers.postgres.adminUrl,
+      mariadb: servers.mariadb?.adminUrl,
+      redis: servers.redis?.adminUrl,
+    };
   }
 
   async startBroker(overrides: Partial<BrokerOptions> = {}): Promise<void> {
