@@ -67,7 +67,8 @@ export const mariadbInstanceKind = defineInstanceKind({
   specRules: [
     {
       rule: "self.service != 'a9s-mariadb1011' || self.plan.endsWith('-ssl')",
-      message: 'a9s-mariadb1011 supports only SSL plans; choose a plan ending in -ssl.',
+      message:
+        'MariaDB v10.11 only supports ssl plans. a9s-mariadb1011 supports only SSL plans; choose a plan ending in -ssl.',
       fieldPath: '.plan',
     },
   ],

@@ -154,7 +154,7 @@ export const postgresqlInstanceKind = defineInstanceKind({
     {
       rule: "!self.plan.contains('-bionic') || self.service == 'a9s-postgresql13'",
       message:
-        'Bionic plans (ending in -bionic) exist only for a9s-postgresql13; choose a plan without -bionic or the service a9s-postgresql13.',
+        'Bionic plans are only supported by a9s PostgreSQL 13. Bionic plans (ending in -bionic) exist only for a9s-postgresql13; choose a plan without -bionic or the service a9s-postgresql13.',
       fieldPath: '.plan',
     },
   ],

@@ -22,7 +22,7 @@ export const prometheusCatalog = {
     singleToClustered: true,
     fixedMarkers: [],
     immutableMessage:
-      'The plan of a Prometheus instance cannot be changed; create a new instance with the plan you need.',
+      'Upgrade functionality for Prometheus plans is not supported. The plan of a Prometheus instance cannot be changed; create a new instance with the plan you need.',
   },
 } satisfies DataServiceCatalog<readonly string[], readonly string[]>;
 
