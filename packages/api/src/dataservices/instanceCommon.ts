@@ -15,7 +15,7 @@ import type { PrinterColumn } from '../schema/crd.js';
 import type { ValidationRule } from '../schema/jsonSchema.js';
 import { claimSurfaceFields, managedResourceColumn, managedStatus } from './claimSurface.js';
 import { dataServicesCategories, dataServicesGroup, dataServicesVersion } from './group.js';
-import { planTransitionRules } from './planRules.js';
+import { goMessages, planTransitionRules } from './planRules.js';
 import type { PlanChangePolicy } from './planRules.js';
 
 /** The value of `serviceInstanceType` on bindings, backups and restores, one per data service. */
@@ -105,7 +105,7 @@ export function defineInstanceKind<
           maxLength: 63,
           rules: [
             immutable(
-              'Service is an immutable field. spec.service cannot be changed after creation; create a new instance to use another service or version.',
+              `${goMessages.service} spec.service cannot be changed after creation; create a new instance to use another service or version.`,
             ),
           ],
         }),
