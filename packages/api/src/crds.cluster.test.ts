@@ -642,8 +642,8 @@ interface ColumnExpectation {
 }
 
 const instanceColumns = {
-  columns: ['NAME', 'PLAN', 'READY', 'MESSAGE', 'AGE'],
-  wide: ['NAME', 'SERVICE', 'PLAN', 'READY', 'STATE', 'MESSAGE', 'AGE'],
+  columns: ['NAME', 'PLAN', 'READY', 'MESSAGE', 'MANAGEDRESOURCE', 'AGE'],
+  wide: ['NAME', 'SERVICE', 'PLAN', 'READY', 'STATE', 'MESSAGE', 'MANAGEDRESOURCE', 'AGE'],
 };
 const managedColumns = { columns: ['NAME', 'READY', 'SYNCED', 'EXTERNAL-NAME', 'AGE'] };
 
@@ -684,7 +684,13 @@ const columnExpectations: ColumnExpectation[] = [
     resource: 'apiserviceexporttemplates.bind.anynines.com',
     namespace: 'crossplane-system',
     columns: ['NAME', 'GROUP', 'RESOURCE', 'AGE'],
-    wide: ['NAME', 'GROUP', 'RESOURCE', 'VERSION', 'AGE'],
+    wide: ['NAME', 'GROUP', 'RESOURCE', 'VERSION', 'ESTABLISHED', 'AGE'],
+  },
+  {
+    resource: 'apiserviceexporttemplates.example-backend.klutch.anynines.com',
+    namespace: 'crossplane-system',
+    columns: ['NAME', 'GROUP', 'RESOURCE', 'AGE'],
+    wide: ['NAME', 'GROUP', 'RESOURCE', 'VERSION', 'ESTABLISHED', 'AGE'],
   },
   ...['postgresql', 'mariadb', 'mongodb', 'messaging', 'search', 'logme2', 'prometheus', 'keyvalue'].map(
     (service) => ({
@@ -715,6 +721,10 @@ const columnExpectations: ColumnExpectation[] = [
     resource: 'providerconfigs.dataservices.anynines.com',
     columns: ['NAME', 'AGE', 'HEALTHY'],
     wide: ['NAME', 'AGE', 'HEALTHY', 'TYPE', 'URL', 'MESSAGE'],
+  },
+  {
+    resource: 'providerconfigusages.dataservices.anynines.com',
+    columns: ['NAME', 'AGE', 'CONFIG-NAME', 'RESOURCE-KIND', 'RESOURCE-NAME'],
   },
   { resource: 'serviceinstances.dataservices.anynines.com', ...managedColumns },
   { resource: 'servicebindings.dataservices.anynines.com', ...managedColumns },

@@ -59,10 +59,18 @@ export {
 export type { APIServiceExportRequestResponse, BindingResponse } from './klutch/bindingResponse.js';
 
 // bind.anynines.com/v1alpha1
-export { apiServiceExportTemplateKind, bindGroup, bindVersion } from './bind/apiServiceExportTemplate.js';
+export {
+  apiServiceExportTemplateKind,
+  bindGroup,
+  bindVersion,
+  exampleBackendApiServiceExportTemplateKind,
+  exampleBackendGroup,
+  exportTemplateGroups,
+} from './bind/apiServiceExportTemplate.js';
 export type {
   APIServiceExportTemplate,
   APIServiceExportTemplateSpec,
+  APIServiceExportTemplateStatus,
 } from './bind/apiServiceExportTemplate.js';
 
 // anynines.com/v1
@@ -163,6 +171,8 @@ export type {
 export { backupManagerStates, backupResourceKind } from './provider/backupResource.js';
 export type { BackupResource, BackupResourceSpec, BackupResourceStatus } from './provider/backupResource.js';
 export { restoreResourceKind } from './provider/restoreResource.js';
+export { providerConfigUsageKind, providerConfigUsageLabel } from './provider/providerConfigUsage.js';
+export type { ProviderConfigUsage } from './provider/providerConfigUsage.js';
 export type {
   RestoreResource,
   RestoreResourceSpec,

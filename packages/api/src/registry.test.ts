@@ -16,16 +16,17 @@ function undocumented(schema: JsonSchemaProps, path: string): string[] {
 }
 
 void describe('kind registry', () => {
-  void it('has every kind of the four groups once, with CRD names <plural>.<group>', () => {
+  void it('has every kind of the five groups once, with CRD names <plural>.<group>', () => {
     const names = allKinds.map((k) => k.crdName);
     assert.equal(new Set(names).size, names.length);
-    assert.equal(allKinds.length, 23);
+    assert.equal(allKinds.length, 25);
     for (const kind of allKinds) assert.equal(kind.crd.metadata.name, `${kind.plural}.${kind.group}`);
     assert.deepEqual(
       apiGroups.map((g) => `${g.group}/${g.version}`),
       [
         'klutch.anynines.com/v1alpha1',
         'bind.anynines.com/v1alpha1',
+        'example-backend.klutch.anynines.com/v1alpha1',
         'anynines.com/v1',
         'dataservices.anynines.com/v1',
       ],
@@ -44,6 +45,16 @@ void describe('kind registry', () => {
     for (const kind of allKinds) {
       const root = kind.crd.spec.versions[0]?.schema.openAPIV3Schema;
       assert.ok(root?.description, `${kind.kind} has a description`);
+      const topLevel = Object.fromEntries(
+        Object.entries(root.properties ?? {}).filter(
+          ([name]) => !['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(name),
+        ),
+      );
+      assert.deepEqual(
+        undocumented({ type: 'object', properties: topLevel }, ''),
+        [],
+        `${kind.kind}: top-level fields without description`,
+      );
       for (const part of ['spec', 'status'] as const) {
         const schema: JsonSchemaProps | undefined = root.properties?.[part];
         if (!schema) continue;

@@ -1,4 +1,7 @@
-import { apiServiceExportTemplateKind } from './bind/apiServiceExportTemplate.js';
+import {
+  apiServiceExportTemplateKind,
+  exampleBackendApiServiceExportTemplateKind,
+} from './bind/apiServiceExportTemplate.js';
 import { backupKind } from './dataservices/backup.js';
 import { keyvalueInstanceKind } from './dataservices/keyvalueInstance.js';
 import { logme2InstanceKind } from './dataservices/logme2Instance.js';
@@ -20,6 +23,7 @@ import { bindingResponseJsonSchema, bindingResponseSchema } from './klutch/bindi
 import { clusterBindingKind } from './klutch/clusterBinding.js';
 import { backupResourceKind } from './provider/backupResource.js';
 import { providerConfigKind } from './provider/providerConfig.js';
+import { providerConfigUsageKind } from './provider/providerConfigUsage.js';
 import { restoreResourceKind } from './provider/restoreResource.js';
 import { serviceBindingResourceKind } from './provider/serviceBindingResource.js';
 import { serviceInstanceKind } from './provider/serviceInstanceResource.js';
@@ -86,6 +90,15 @@ export const apiGroups: ApiGroup[] = [
     wireKinds: [],
   },
   {
+    group: 'example-backend.klutch.anynines.com',
+    version: 'v1alpha1',
+    title: 'Export templates (Klutch v1.5 group)',
+    introduction:
+      'The same APIServiceExportTemplate as in bind.anynines.com/v1alpha1, in the group the Klutch v1.5 code and its bind/deploy/resources kustomization use. The backend reads both groups alike; a template of the same namespace and name in both groups is a conflict, reported as Ready=False (reason Conflict) on both objects, and the bind.anynines.com one is used.',
+    kinds: [exampleBackendApiServiceExportTemplateKind] as AnyKindDefinition[],
+    wireKinds: [],
+  },
+  {
     group: 'anynines.com',
     version: 'v1',
     title: 'Data-service API',
@@ -114,6 +127,7 @@ export const apiGroups: ApiGroup[] = [
       'Control-plane only. ProviderConfig connects the provider to an automation backend (an OSB service broker or a backup manager); the composition turns each data-service object into one of the cluster-scoped managed resources, which follow the Crossplane managed-resource conventions (forProvider, atProvider, providerConfigRef, writeConnectionSecretToRef, deletionPolicy, Ready and Synced).',
     kinds: [
       providerConfigKind,
+      providerConfigUsageKind,
       serviceInstanceKind,
       serviceBindingResourceKind,
       backupResourceKind,

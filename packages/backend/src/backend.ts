@@ -27,6 +27,7 @@ import {
   serviceNamespaceKeyOf,
 } from './controllers/serviceNamespaceReconciler.js';
 import { defaultCredentialTimings } from './credentialSchedule.js';
+import { exportTemplateSet } from './exportTemplateSet.js';
 import type { CredentialTimings } from './credentialSchedule.js';
 import { defaultRequestTimings } from './exportRequestPhase.js';
 import type { RequestTimings } from './exportRequestPhase.js';
@@ -103,7 +104,6 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
   const requests = informer(clients.exportRequests, 'apiserviceexportrequests');
   const exports = informer(clients.exports, 'apiserviceexports');
   const crds = informer(clients.crds, 'customresourcedefinitions');
-  const templates = informer(clients.templates, 'apiserviceexporttemplates');
   const serviceNamespaces = informer(clients.serviceNamespaces, 'apiservicenamespaces');
   const namespaces = informer(clients.namespaces, 'namespaces');
   const clusterBindings = informer(clients.clusterBindings, 'clusterbindings');
@@ -118,6 +118,9 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
 
   const controller = (name: string, reconcile: ConstructorParameters<typeof Controller>[0]['reconcile']) =>
     new Controller({ name: `klutch-backend-${name}`, logger, metrics, reconcile });
+
+  const templateSet = exportTemplateSet(clients, informer, controller);
+  const templates = templateSet.lister;
 
   const requestController = controller(
     'serviceexportrequest',
@@ -146,7 +149,7 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
         ?.spec.resources.some((r) => resourceObjectName(r.group ?? '', r.resource) === crd.metadata.name),
     ),
   );
-  requestController.watch(templates, () => pendingRequestsIn());
+  for (const i of templateSet.informers) requestController.watch(i, () => pendingRequestsIn());
 
   const exportController = controller(
     'serviceexport',
@@ -201,6 +204,7 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
     namespaceController,
     bindingController,
     rotationController,
+    ...templateSet.controllers,
   ];
 
   for (const i of informers) i.start(signal);

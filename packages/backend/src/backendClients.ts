@@ -2,6 +2,7 @@ import {
   apiServiceExportTemplateKind,
   bindGroup,
   bindVersion,
+  exampleBackendGroup,
   klutchGroup,
   klutchVersion,
 } from '@klutch/api';
@@ -38,7 +39,10 @@ export interface BackendClients {
   exportRequests: ResourceClient<ExportRequestObject>;
   serviceNamespaces: ResourceClient<ServiceNamespaceObject>;
   clusterBindings: ResourceClient<ClusterBindingObject>;
+  /** Templates in bind.anynines.com (seed 001, the v1.4 bundle). */
   templates: ResourceClient<ExportTemplateObject>;
+  /** The same kind in example-backend.klutch.anynines.com (the Klutch v1.5 code). */
+  exampleBackendTemplates: ResourceClient<ExportTemplateObject>;
   admissionPolicies: ResourceClient<AdmissionPolicyObject>;
   admissionPolicyBindings: ResourceClient<AdmissionPolicyBindingObject>;
 }
@@ -83,6 +87,12 @@ export function backendClients(client: KubeClient): BackendClients {
     clusterBindings: klutch('clusterbindings'),
     templates: new ResourceClient<ExportTemplateObject>(client, {
       group: bindGroup,
+      version: bindVersion,
+      resource: apiServiceExportTemplateKind.plural,
+      namespaced: true,
+    }),
+    exampleBackendTemplates: new ResourceClient<ExportTemplateObject>(client, {
+      group: exampleBackendGroup,
       version: bindVersion,
       resource: apiServiceExportTemplateKind.plural,
       namespaced: true,

@@ -9,6 +9,7 @@ import { ensureBinderServiceAccount, ensureConsumerKubeconfig } from './consumer
 import type { KubeconfigSettings } from './consumerKubeconfig.js';
 import { defaultCredentialTimings } from './credentialSchedule.js';
 import type { CredentialTimings } from './credentialSchedule.js';
+import { listAllTemplates } from './exportTemplateSet.js';
 import { exportRequestSpecFor, findTemplate, missingTemplateMessage } from './exportTemplates.js';
 import {
   defaultKubeconfigSecretName,
@@ -107,7 +108,7 @@ async function bindWithClients(
   const requested = opts.requests ?? [];
   const templates = new Map<string, ExportTemplateObject>();
   if (requested.length > 0) {
-    const all = (await clients.templates.listAll({ signal })).items;
+    const all = await listAllTemplates(clients, signal);
     for (const r of requested) {
       const t = findTemplate(all, r.group, r.resource);
       if (!t) throw new Error(`cannot bind: ${missingTemplateMessage(r.group, r.resource)}`);

@@ -52,5 +52,70 @@ export function exportRequestSpecFor(
 }
 
 export function missingTemplateMessage(group: string, resource: string): string {
-  return `no APIServiceExportTemplate (bind.anynines.com/v1alpha1, in any namespace) offers resource ${JSON.stringify(resource)} of group ${JSON.stringify(group)}; check the names, or ask the provider's operators to create a template with spec.APIServiceSelector {group: ${JSON.stringify(group)}, resource: ${JSON.stringify(resource)}}`;
+  return `no APIServiceExportTemplate (bind.anynines.com/v1alpha1 or example-backend.klutch.anynines.com/v1alpha1, in any namespace) offers resource ${JSON.stringify(resource)} of group ${JSON.stringify(group)}; check the names, or ask the provider's operators to create a template with spec.APIServiceSelector {group: ${JSON.stringify(group)}, resource: ${JSON.stringify(resource)}}`;
+}
+
+/** The templates of one template group (bind.anynines.com or example-backend.klutch.anynines.com). */
+export interface GroupTemplates {
+  group: string;
+  templates: readonly ExportTemplateObject[];
+}
+
+/** Anything that lists the templates the backend uses (the merged view of both groups). */
+export interface TemplateLister {
+  list(): ExportTemplateObject[];
+}
+
+/**
+ * The templates the backend uses: those of every group alike. A namespace/name that exists in
+ * several groups is a conflict: only the template of the first group (bind.anynines.com, the
+ * seeds' group) is used, so bindings keep working while the conflict is reported on both objects.
+ */
+export function effectiveTemplates(groups: readonly GroupTemplates[]): ExportTemplateObject[] {
+  const seen = new Set<string>();
+  const out: ExportTemplateObject[] = [];
+  for (const g of groups) {
+    for (const t of g.templates) {
+      const key = templateOrderKey(t);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/** The groups that hold a template of this namespace/name, in the order of `groups`. */
+export function groupsWithTemplate(
+  groups: readonly GroupTemplates[],
+  namespace: string,
+  name: string,
+): string[] {
+  return groups
+    .filter((g) => g.templates.some((t) => templateOrderKey(t) === `${namespace}/${name}`))
+    .map((g) => g.group);
+}
+
+export interface TemplateReadiness {
+  ready: boolean;
+  reason?: string;
+  message?: string;
+}
+
+/** Whether the template of `group` is in use, or which conflict keeps it from being the one used. */
+export function templateReadiness(
+  groups: readonly GroupTemplates[],
+  group: string,
+  namespace: string,
+  name: string,
+): TemplateReadiness {
+  const holders = groupsWithTemplate(groups, namespace, name);
+  if (holders.length <= 1) return { ready: true };
+  const used = holders[0];
+  const others = holders.filter((g) => g !== group);
+  return {
+    ready: false,
+    reason: 'Conflict',
+    message: `APIServiceExportTemplate ${namespace}/${name} exists in the groups ${holders.join(' and ')}; the backend uses the one in ${used ?? ''}${group === used ? ' (this one)' : ', not this one'}. Delete the template in ${group === used ? others.join(', ') : group} so that only one remains.`,
+  };
 }

@@ -21,6 +21,7 @@ import type {
 import type { CompositionOutcome } from './claimConditions.js';
 import { compositionReasons, newFailures, nextClaimConditions } from './claimConditions.js';
 import { referenceProblem } from './claimReferences.js';
+import { managedStatus } from './managedStatus.js';
 import type { Claim, ManagedResource, ServiceBindingClaim } from './composedObjects.js';
 import type { ComposeSettings, CompositionKind } from './compositionKinds.js';
 import type { CredentialsPublisher } from './credentialsPublisher.js';
@@ -215,6 +216,8 @@ export function createClaimReconciler(opts: ClaimReconcilerOptions): Reconciler 
 
     let pending: string | undefined;
     const observed: Record<string, unknown> = kind.observed(mr);
+    const managed = managedStatus(kind.managed.kind, mr);
+    if (managed) observed.managed = managed;
     if (kind.publishesCredentials) {
       if (!opts.credentials)
         throw new Error(`${kind.claim.kind} publishes credentials but no publisher was given`);

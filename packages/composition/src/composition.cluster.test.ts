@@ -205,6 +205,16 @@ describe('composition on a real API server', { timeout: 300_000 }, () => {
     assert.equal(ready.status?.service, 'a9s-postgresql15');
     assert.equal(ready.status?.provisionedAt, t);
     assert.equal(conditionOf(ready, 'Ready')?.reason, 'Available');
+    // status.managed as the Klutch v1.5 compositions write it (scripts and the ManagedResource column read it).
+    const managed = (ready.status as { managed?: Record<string, unknown> } | undefined)?.managed;
+    assert.equal(managed?.state, 'available');
+    assert.equal(managed?.provisionedAt, t);
+    assert.equal(managed?.updatedAt, t);
+    assert.equal(managed?.planId, undefined, 'only the fields the Go compositions copy');
+    assert.deepEqual(
+      (managed?.conditions as Array<{ type: string }> | undefined)?.map((c) => c.type).sort(),
+      ['Ready', 'Synced'],
+    );
   });
 
   it('publishes the binding credentials as a servicebinding.io Secret and keeps it in sync when they rotate', async () => {

@@ -1,6 +1,7 @@
 import type {
   BackupResource,
   ProviderConfig,
+  ProviderConfigUsage,
   RestoreResource,
   ServiceBindingResource,
   ServiceInstance,
@@ -36,6 +37,13 @@ export type ServiceBindingStatusT = NonNullable<ServiceBindingMr['status']>;
 export type BackupStatusT = NonNullable<BackupMr['status']>;
 export type RestoreStatusT = NonNullable<RestoreMr['status']>;
 
+/** A ProviderConfigUsage with the runtime's metadata (its fields are at the top level). */
+export type ProviderConfigUsageObject = Omit<KubeObject, 'metadata'> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+} & Pick<ProviderConfigUsage, 'providerConfigRef' | 'resourceRef'>;
+
 export type ProviderConfigObject = Omit<KubeObject, 'metadata'> & {
   apiVersion?: string;
   kind?: string;
@@ -64,5 +72,6 @@ export const serviceBindingScope = mr('servicebindings');
 export const backupScope = mr('backups');
 export const restoreScope = mr('restores');
 export const providerConfigScope = mr('providerconfigs');
+export const providerConfigUsageScope = mr('providerconfigusages');
 export const secretScope: ResourceScope = { group: '', version: 'v1', resource: 'secrets', namespaced: true };
 export const eventScope: ResourceScope = { group: '', version: 'v1', resource: 'events', namespaced: true };

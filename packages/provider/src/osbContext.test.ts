@@ -47,6 +47,22 @@ void describe('originatingIdentity', () => {
 
   void it('uses an explicit identity as it is', () => {
     const explicit = { platform: 'kubernetes', value: { username: 'alice' } };
-    assert.equal(originatingIdentity(mr, explicit, platform), explicit);
+    assert.deepEqual(originatingIdentity(mr, explicit, platform), explicit);
+  });
+
+  void it('accepts the Klutch v1.5 form: the value as a string holding JSON', () => {
+    const explicit = { platform: 'kubernetes', value: '{"username":"alice","uid":"u-1"}' };
+    assert.deepEqual(originatingIdentity(mr, explicit, platform), {
+      platform: 'kubernetes',
+      value: { username: 'alice', uid: 'u-1' },
+    });
+  });
+
+  void it('passes a string that is not a JSON object on instead of dropping it', () => {
+    for (const value of ['alice', '[1]', 'null', '{broken'])
+      assert.deepEqual(originatingIdentity(mr, { platform: 'cloudfoundry', value }, platform), {
+        platform: 'cloudfoundry',
+        value: { value },
+      });
   });
 });

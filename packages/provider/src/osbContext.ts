@@ -30,6 +30,29 @@ export function kubernetesContext(
   return ctx;
 }
 
+/** The originating identity as the OSB header carries it: the value is always a JSON object. */
+export interface OsbOriginatingIdentity {
+  platform: string;
+  value: Record<string, unknown>;
+}
+
+/**
+ * The value of an originating identity as an object. Klutch v1.5 declares the field as a string
+ * holding serialized JSON, so a string is parsed; one that is not a JSON object is passed on as
+ * `{"value": <string>}` rather than dropped, so the broker's audit log still shows what was given.
+ */
+export function identityValue(value: string | Record<string, unknown>): Record<string, unknown> {
+  if (typeof value !== 'string') return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: kept as a plain string below.
+  }
+  return { value };
+}
+
 /**
  * The OSB originating identity: an explicit `spec.forProvider.originatingIdentity`, else the
  * provider's own Kubernetes identity, with the claim it acts for in `extra` so that broker audit
@@ -39,8 +62,8 @@ export function originatingIdentity(
   mr: { metadata: { name?: string; labels?: Record<string, string> } },
   explicit: OriginatingIdentityField | undefined,
   platform: PlatformIdentity,
-): OriginatingIdentityField {
-  if (explicit) return explicit;
+): OsbOriginatingIdentity {
+  if (explicit) return { platform: explicit.platform, value: identityValue(explicit.value) };
   const claim = claimOf(mr);
   const value: Record<string, unknown> = { username: platform.username };
   if (platform.uid) value.uid = platform.uid;

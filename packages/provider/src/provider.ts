@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import {
+  backupResourceKind,
+  restoreResourceKind,
+  serviceBindingResourceKind,
+  serviceInstanceKind,
+} from '@klutch/api';
 import { BackupManagerClient, OsbClient } from '@klutch/broker-clients';
 import {
   cachesSynced,
@@ -23,12 +29,14 @@ import { startHealthServer } from './healthServer.js';
 import {
   backupScope,
   providerConfigScope,
+  providerConfigUsageScope,
   restoreScope,
   secretScope,
   serviceBindingScope,
   serviceInstanceScope,
   type BackupMr,
   type ProviderConfigObject,
+  type ProviderConfigUsageObject,
   type RestoreMr,
   type SecretObject,
   type ServiceBindingMr,
@@ -39,6 +47,12 @@ import type { PlatformIdentity } from './osbContext.js';
 import { discoverPlatformIdentity } from './platformIdentity.js';
 import { backendConnection, providerConfigHealthReconciler } from './providerConfigHealthReconciler.js';
 import type { ProviderContext, ProviderTiming } from './providerContext.js';
+import {
+  managedKeysOfUsage,
+  providerConfigInUseReconciler,
+  providerConfigKeysOfUsage,
+  providerConfigUsageReconciler,
+} from './providerConfigUsageReconciler.js';
 import { restoreReconciler } from './restoreReconciler.js';
 import { OperationPollSchedule } from './operationPollSchedule.js';
 import { RetryGate, type RetryGateOptions } from './retryGate.js';
@@ -127,6 +141,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const restores = new ResourceClient<RestoreMr>(kube, restoreScope);
   const providerConfigs = new ResourceClient<ProviderConfigObject>(kube, providerConfigScope);
   const secrets = new ResourceClient<SecretObject>(kube, secretScope);
+  const usages = new ResourceClient<ProviderConfigUsageObject>(kube, providerConfigUsageScope);
 
   const informer = <T extends KubeObject>(resource: ResourceClient<T>) =>
     new Informer<T>({ resource, logger, metrics });
@@ -135,7 +150,9 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const backupInformer = informer(backups);
   const restoreInformer = informer(restores);
   const providerConfigInformer = informer(providerConfigs);
+  const usageInformer = informer(usages);
   const informers = [
+    usageInformer,
     instanceInformer,
     bindingInformer,
     backupInformer,
@@ -261,7 +278,45 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     workers: Math.min(workers, 4),
   });
   healthController.watch(providerConfigInformer);
+
+  // Informers of different kinds in one list: the usage tracker reads only metadata and
+  // spec.providerConfigRef, which every managed resource has.
+  const usageSources: Array<{
+    kind: { apiVersion: string; kind: string; plural: string };
+    informer: Informer<KubeObject>;
+  }> = [
+    { kind: serviceInstanceKind, informer: instanceInformer as unknown as Informer<KubeObject> },
+    { kind: serviceBindingResourceKind, informer: bindingInformer as unknown as Informer<KubeObject> },
+    { kind: backupResourceKind, informer: backupInformer as unknown as Informer<KubeObject> },
+    { kind: restoreResourceKind, informer: restoreInformer as unknown as Informer<KubeObject> },
+  ];
+  const usageControllers = usageSources.map(({ kind, informer: mrInformer }) => {
+    const c = controller(
+      `providerconfigusage-${kind.plural}`,
+      providerConfigUsageReconciler(
+        { usages, usageInformer },
+        { apiVersion: kind.apiVersion, kind: kind.kind, informer: mrInformer },
+      ),
+    );
+    c.watch(mrInformer);
+    c.watch(usageInformer, managedKeysOfUsage(kind.kind));
+    return c;
+  });
+  const inUseController = controller(
+    'providerconfig-in-use',
+    providerConfigInUseReconciler({
+      providerConfigs,
+      providerConfigInformer,
+      usageInformer,
+      events: ctx.events,
+    }),
+  );
+  inUseController.watch(providerConfigInformer);
+  inUseController.watch(usageInformer, providerConfigKeysOfUsage);
+
   const controllers = [
+    ...usageControllers,
+    inUseController,
     instanceController,
     bindingController,
     backupController,

@@ -3,7 +3,8 @@ import { crossplaneConditions } from '../common/conditions.js';
 import { ageColumn, conditionColumn, defineKind } from '../schema/crd.js';
 import type { ObjectOf, SpecOf, StatusOf } from '../schema/crd.js';
 import { dataServicesCategories, dataServicesGroup, dataServicesVersion } from './group.js';
-import { compositionRef, observedGeneration } from './instanceCommon.js';
+import { claimSurfaceFields, managedStatus } from './claimSurface.js';
+import { observedGeneration } from './instanceCommon.js';
 import { sameNamespaceRef, serviceInstanceType } from './referenceFields.js';
 
 /** States the backup manager reports for backups and restores. */
@@ -18,7 +19,7 @@ export const backupSpec = object(
       ),
     ),
     serviceInstanceType: required(serviceInstanceType('Backup')),
-    compositionRef: compositionRef('a9s-backup'),
+    ...claimSurfaceFields('a9s-backup'),
   },
   { description: 'Which instance to back up. A Backup is taken once, when it is created.' },
 );
@@ -27,6 +28,7 @@ export const backupStatus = object(
   {
     conditions: crossplaneConditions,
     observedGeneration,
+    managed: managedStatus,
     backupId: string({ description: 'Identifier of the backup at the backup manager.' }),
     state: enumOf(backupStates, {
       description: 'Progress of the backup: queued, running, done, failed or deleted.',

@@ -13,8 +13,9 @@ import type { Schema } from '../schema/builders.js';
 import { ageColumn, conditionColumn, defineKind } from '../schema/crd.js';
 import type { PrinterColumn } from '../schema/crd.js';
 import type { ValidationRule } from '../schema/jsonSchema.js';
+import { claimSurfaceFields, managedResourceColumn, managedStatus } from './claimSurface.js';
 import { dataServicesCategories, dataServicesGroup, dataServicesVersion } from './group.js';
-import { planTransitionRules } from './planRules.js';
+import { goMessages, planTransitionRules } from './planRules.js';
 import type { PlanChangePolicy } from './planRules.js';
 
 /** The value of `serviceInstanceType` on bindings, backups and restores, one per data service. */
@@ -30,23 +31,6 @@ export const serviceInstanceTypes = [
 ] as const;
 
 export type ServiceInstanceType = (typeof serviceInstanceTypes)[number];
-
-/**
- * `compositionRef` is accepted so that manifests written for the Crossplane-based Klutch apply
- * unchanged. There is one backend per data service, so the only valid name is fixed.
- */
-export function compositionRef(name: string) {
-  return object(
-    {
-      name: required(
-        enumOf([name], {
-          description: `Name of the backend that implements the object; the only one available is ${name}.`,
-        }),
-      ),
-    },
-    { description: 'Which backend implements the object. Optional: the default is the only backend.' },
-  );
-}
 
 export const observedGeneration = integer({
   description: 'The metadata.generation that the status reflects.',
@@ -68,6 +52,7 @@ export const instanceStatus = object(
     }),
     provisionedAt: dateTime({ description: 'When the instance was first provisioned.' }),
     updatedAt: dateTime({ description: 'When the backend last changed the instance.' }),
+    managed: managedStatus,
   },
   { description: 'Observed state of the instance. Ready=True means it can be bound and used.' },
 );
@@ -78,6 +63,7 @@ export const instancePrinterColumns: PrinterColumn[] = [
   conditionColumn('Ready', 'Ready', 'status'),
   { name: 'State', type: 'string', jsonPath: '.status.state', priority: 1 },
   conditionColumn('Message', 'Ready', 'message'),
+  managedResourceColumn,
   ageColumn,
 ];
 
@@ -119,7 +105,7 @@ export function defineInstanceKind<
           maxLength: 63,
           rules: [
             immutable(
-              'spec.service cannot be changed after creation; create a new instance to use another service or version.',
+              `${goMessages.service} spec.service cannot be changed after creation; create a new instance to use another service or version.`,
             ),
           ],
         }),
@@ -136,7 +122,7 @@ export function defineInstanceKind<
         description: 'Whether the broker may provision asynchronously; the a9s brokers always need it.',
         default: true,
       }),
-      compositionRef: compositionRef(`a9s-${catalog.type}`),
+      ...claimSurfaceFields(`a9s-${catalog.type}`),
     },
     {
       description: `The desired ${catalog.product} instance.`,

@@ -2,6 +2,7 @@ import { array, boolean, integer, object, string } from '../schema/builders.js';
 import type { ObjectOf, SpecOf, StatusOf } from '../schema/crd.js';
 import { defineInstanceKind } from './instanceCommon.js';
 import type { DataServiceCatalog } from './instanceCommon.js';
+import { goMessages } from './planRules.js';
 
 export const mariadbCatalog = {
   type: 'mariadb',
@@ -67,7 +68,7 @@ export const mariadbInstanceKind = defineInstanceKind({
   specRules: [
     {
       rule: "self.service != 'a9s-mariadb1011' || self.plan.endsWith('-ssl')",
-      message: 'a9s-mariadb1011 supports only SSL plans; choose a plan ending in -ssl.',
+      message: `${goMessages.mariadbSsl} a9s-mariadb1011 supports only SSL plans; choose a plan ending in -ssl.`,
       fieldPath: '.plan',
     },
   ],

@@ -5,7 +5,7 @@ import { logme2Catalog } from './logme2Instance.js';
 import { mariadbCatalog } from './mariadbInstance.js';
 import { messagingCatalog } from './messagingInstance.js';
 import { mongodbCatalog } from './mongodbInstance.js';
-import { planTransitionRules, sizeOfPlan, sizeRankExpression } from './planRules.js';
+import { goMessages, planTransitionRules, sizeOfPlan, sizeRankExpression } from './planRules.js';
 import { postgresqlCatalog } from './postgresqlInstance.js';
 import { prometheusCatalog } from './prometheusInstance.js';
 import { searchCatalog } from './searchInstance.js';
@@ -75,5 +75,29 @@ void describe('planTransitionRules', () => {
     assert.deepEqual(planTransitionRules(prometheusCatalog.planPolicy), [
       { rule: 'self == oldSelf', message: prometheusCatalog.planPolicy.immutableMessage },
     ]);
+  });
+
+  void it('starts every message with the text of the Klutch v1.5 CRDs', () => {
+    const pg = planTransitionRules(postgresqlCatalog.planPolicy).map((r) => r.message);
+    assert.ok(pg[0]?.startsWith('Transition from bigger to smaller plan size is not supported. '));
+    assert.ok(
+      pg[1]?.startsWith('Migration from clustered to single Data Service Instance is not supported. '),
+    );
+    assert.ok(pg[2]?.startsWith('Plan migrations not possible from Non-SSL to SSL and SSL to Non-SSL. '));
+    assert.ok(
+      pg[3]?.startsWith('Plan migrations not possible from Non-Bionic to Bionic and Bionic to Non-Bionic. '),
+    );
+    for (const catalog of [mariadbCatalog, mongodbCatalog, messagingCatalog, searchCatalog, logme2Catalog]) {
+      const messages = planTransitionRules(catalog.planPolicy).map((r) => r.message);
+      assert.ok(
+        messages.some((m) => m.startsWith(goMessages.clusteredToSingle('replicated'))),
+        catalog.type,
+      );
+    }
+    assert.ok(
+      prometheusCatalog.planPolicy.immutableMessage.startsWith(
+        'Upgrade functionality for Prometheus plans is not supported.',
+      ),
+    );
   });
 });

@@ -20,6 +20,26 @@ export interface PlanChangePolicy {
   immutableMessage?: string;
 }
 
+// The texts of the Go CRDs (Klutch v1.5) come first in every message, so that scripts and tests
+// written against them keep matching; our explanation follows as a second sentence.
+export const goMessages = {
+  downsize: 'Transition from bigger to smaller plan size is not supported.',
+  /** PostgreSQL says "clustered", the services with -cluster- plans say "replicated". */
+  clusteredToSingle: (word: 'clustered' | 'replicated') =>
+    `Migration from ${word} to single Data Service Instance is not supported.`,
+  ssl: 'Plan migrations not possible from Non-SSL to SSL and SSL to Non-SSL.',
+  bionic: 'Plan migrations not possible from Non-Bionic to Bionic and Bionic to Non-Bionic.',
+  prometheusPlan: 'Upgrade functionality for Prometheus plans is not supported.',
+  service: 'Service is an immutable field.',
+  bionicService: 'Bionic plans are only supported by a9s PostgreSQL 13.',
+  mariadbSsl: 'MariaDB v10.11 only supports ssl plans.',
+} as const;
+
+const fixedMarkerGoMessages: Record<string, string> = {
+  '-ssl': goMessages.ssl,
+  '-bionic': goMessages.bionic,
+};
+
 /** The CEL expression giving the position of a plan's size in `sizes` (0 = smallest). */
 export function sizeRankExpression(variable: string, sizes: readonly string[]): string {
   // Nested conditionals from the biggest size down; the smallest size is the fallback.
@@ -44,13 +64,13 @@ export function planTransitionRules(policy: PlanChangePolicy): ValidationRule[] 
   if (policy.sizes.length > 1) {
     rules.push({
       rule: `${sizeRankExpression('self', policy.sizes)} >= ${sizeRankExpression('oldSelf', policy.sizes)}`,
-      message: `A ${policy.product} instance cannot move to a smaller plan (sizes from small to big: ${policy.sizes.join(', ')}); choose a plan of the same or a bigger size.`,
+      message: `${goMessages.downsize} A ${policy.product} instance cannot move to a smaller plan (sizes from small to big: ${policy.sizes.join(', ')}); choose a plan of the same or a bigger size.`,
     });
   }
   const clustered = policy.clusteredMarker;
   rules.push({
     rule: `!(oldSelf.contains('${clustered}') && self.contains('-single-'))`,
-    message: `A clustered ${policy.product} instance (${clustered.slice(1, -1)} plan) cannot move to a single-node plan; choose another ${clustered.slice(1, -1)} plan.`,
+    message: `${goMessages.clusteredToSingle(clustered === '-replica-' && policy.product === 'PostgreSQL' ? 'clustered' : 'replicated')} A clustered ${policy.product} instance (${clustered.slice(1, -1)} plan) cannot move to a single-node plan; choose another ${clustered.slice(1, -1)} plan.`,
   });
   if (!policy.singleToClustered) {
     rules.push({
@@ -61,7 +81,7 @@ export function planTransitionRules(policy: PlanChangePolicy): ValidationRule[] 
   for (const { marker, meaning } of policy.fixedMarkers) {
     rules.push({
       rule: `self.contains('${marker}') == oldSelf.contains('${marker}')`,
-      message: `A ${policy.product} instance cannot switch between ${meaning} and non-${meaning} plans; choose a plan that keeps the ${marker} suffix as it is.`,
+      message: `${fixedMarkerGoMessages[marker] ?? ''} A ${policy.product} instance cannot switch between ${meaning} and non-${meaning} plans; choose a plan that keeps the ${marker} suffix as it is.`,
     });
   }
   return rules;

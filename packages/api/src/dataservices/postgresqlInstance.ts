@@ -2,6 +2,7 @@ import { array, boolean, enumOf, integer, object, string } from '../schema/build
 import type { ObjectOf, SpecOf, StatusOf } from '../schema/crd.js';
 import { defineInstanceKind } from './instanceCommon.js';
 import type { DataServiceCatalog } from './instanceCommon.js';
+import { goMessages } from './planRules.js';
 
 type Tls = '' | '-ssl';
 type Stemcell = '' | '-bionic';
@@ -153,8 +154,7 @@ export const postgresqlInstanceKind = defineInstanceKind({
   specRules: [
     {
       rule: "!self.plan.contains('-bionic') || self.service == 'a9s-postgresql13'",
-      message:
-        'Bionic plans (ending in -bionic) exist only for a9s-postgresql13; choose a plan without -bionic or the service a9s-postgresql13.',
+      message: `${goMessages.bionicService} Bionic plans (ending in -bionic) exist only for a9s-postgresql13; choose a plan without -bionic or the service a9s-postgresql13.`,
       fieldPath: '.plan',
     },
   ],

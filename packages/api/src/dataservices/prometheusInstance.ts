@@ -2,6 +2,7 @@ import { array, boolean, freeformObject, object } from '../schema/builders.js';
 import type { ObjectOf, SpecOf, StatusOf } from '../schema/crd.js';
 import { defineInstanceKind } from './instanceCommon.js';
 import type { DataServiceCatalog } from './instanceCommon.js';
+import { goMessages } from './planRules.js';
 
 export const prometheusCatalog = {
   type: 'prometheus',
@@ -21,8 +22,7 @@ export const prometheusCatalog = {
     clusteredMarker: '-cluster-',
     singleToClustered: true,
     fixedMarkers: [],
-    immutableMessage:
-      'The plan of a Prometheus instance cannot be changed; create a new instance with the plan you need.',
+    immutableMessage: `${goMessages.prometheusPlan} The plan of a Prometheus instance cannot be changed; create a new instance with the plan you need.`,
   },
 } satisfies DataServiceCatalog<readonly string[], readonly string[]>;
 

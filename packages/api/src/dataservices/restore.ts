@@ -4,7 +4,8 @@ import { ageColumn, conditionColumn, defineKind } from '../schema/crd.js';
 import type { ObjectOf, SpecOf, StatusOf } from '../schema/crd.js';
 import { backupStates } from './backup.js';
 import { dataServicesCategories, dataServicesGroup, dataServicesVersion } from './group.js';
-import { compositionRef, observedGeneration } from './instanceCommon.js';
+import { claimSurfaceFields, managedStatus } from './claimSurface.js';
+import { observedGeneration } from './instanceCommon.js';
 import { sameNamespaceRef, serviceInstanceType } from './referenceFields.js';
 
 export const restoreSpec = object(
@@ -16,7 +17,13 @@ export const restoreSpec = object(
       ),
     ),
     serviceInstanceType: required(serviceInstanceType('Restore')),
-    compositionRef: compositionRef('a9s-restore'),
+    // Klutch v1.5 needs it only for its a8s compositions; the a9s backup manager restores into the
+    // instance the backup was taken from, so it is accepted and not used.
+    instanceRef: sameNamespaceRef(
+      'Accepted for Klutch v1.5 compatibility and ignored: the backup is always restored into the instance it was taken from.',
+      'Restore',
+    ),
+    ...claimSurfaceFields('a9s-restore'),
   },
   { description: 'Which backup to restore. A Restore runs once, when it is created.' },
 );
@@ -25,6 +32,7 @@ export const restoreStatus = object(
   {
     conditions: crossplaneConditions,
     observedGeneration,
+    managed: managedStatus,
     restoreId: string({ description: 'Identifier of the restore at the backup manager.' }),
     state: enumOf(backupStates, {
       description: 'Progress of the restore: queued, running, done, failed or deleted.',

@@ -1,9 +1,10 @@
 import { crossplaneConditions } from '../common/conditions.js';
-import { object, required, string } from '../schema/builders.js';
+import { boolean, enumOf, object, required, string } from '../schema/builders.js';
 import { ageColumn, conditionColumn, defineKind } from '../schema/crd.js';
 import type { ObjectOf, SpecOf, StatusOf } from '../schema/crd.js';
 import { dataServicesCategories, dataServicesGroup, dataServicesVersion } from './group.js';
-import { compositionRef, observedGeneration } from './instanceCommon.js';
+import { claimSurfaceFields, managedStatus } from './claimSurface.js';
+import { observedGeneration } from './instanceCommon.js';
 import { sameNamespaceRef, serviceInstanceType } from './referenceFields.js';
 
 /**
@@ -30,7 +31,18 @@ export const serviceBindingSpec = object(
       ),
     ),
     serviceInstanceType: required(serviceInstanceType('ServiceBinding')),
-    compositionRef: compositionRef('a9s-servicebinding'),
+    acceptsIncomplete: boolean({
+      description:
+        'Whether the broker may create the binding asynchronously (OSB accepts_incomplete). The managed binding always allows it, as the Klutch v1.5 a9s composition does.',
+    }),
+    // Klutch v1.5 declares these for its a8s and cloud compositions; the a9s composition ignores them.
+    region: enumOf(['eu-central-1', 'us-east-1'], {
+      description: 'Accepted for Klutch v1.5 compatibility and ignored by the a9s data services.',
+    }),
+    policy: string({
+      description: 'Accepted for Klutch v1.5 compatibility and ignored by the a9s data services.',
+    }),
+    ...claimSurfaceFields('a9s-servicebinding'),
   },
   { description: 'Which instance to create credentials for.' },
 );
@@ -39,6 +51,7 @@ export const serviceBindingStatus = object(
   {
     conditions: crossplaneConditions,
     observedGeneration,
+    managed: managedStatus,
     binding: object(
       {
         name: required(

@@ -172,6 +172,17 @@ function kindSection(kind: AnyKindDefinition): string[] {
     ...(spec.description ? [prose(spec.description), ''] : []),
     ...fieldTable(fieldRows(spec, 'spec')),
   );
+  const topLevel = Object.fromEntries(
+    Object.entries(root.properties ?? {}).filter(
+      ([name]) => !['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(name),
+    ),
+  );
+  if (Object.keys(topLevel).length > 0) {
+    lines.push('', '### Top-level fields', '');
+    lines.push(
+      ...fieldTable(fieldRows({ type: 'object', properties: topLevel, required: root.required }, '')),
+    );
+  }
   if (status) {
     lines.push('', '### Status', '', ...(status.description ? [prose(status.description), ''] : []));
     lines.push(...fieldTable(fieldRows(status, 'status')));

@@ -14,11 +14,12 @@ void describe('generated files', () => {
 
   void it('cover one CRD file per kind and one page per group', () => {
     const paths = [...generatedFiles().keys()];
-    assert.equal(paths.filter((p) => p.startsWith(`${crdDirectory}/`)).length, 23);
+    assert.equal(paths.filter((p) => p.startsWith(`${crdDirectory}/`)).length, 25);
     assert.deepEqual(paths.filter((p) => p.startsWith(`${docsDirectory}/`)).sort(), [
       'docs/api/anynines.com.md',
       'docs/api/bind.anynines.com.md',
       'docs/api/dataservices.anynines.com.md',
+      'docs/api/example-backend.klutch.anynines.com.md',
       'docs/api/klutch.anynines.com.md',
     ]);
   });

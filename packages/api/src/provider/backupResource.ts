@@ -19,6 +19,18 @@ export const backupForProvider = object(
         minLength: 1,
       }),
     ),
+    // Declared by Klutch v1.5 (in the backup manager's snake case) and not used by its controller;
+    // accepted so that its manifests apply, and ignored here too.
+    encryption_key: string({
+      description: 'Accepted for Klutch v1.5 compatibility and ignored: the backup manager keeps the key.',
+    }),
+    exclude_from_auto_backup: boolean({
+      description:
+        'Accepted for Klutch v1.5 compatibility and ignored: the backup schedule is configured at the backup manager.',
+    }),
+    credentials_updated_by_user: boolean({
+      description: 'Accepted for Klutch v1.5 compatibility and ignored.',
+    }),
   },
   { description: 'The backup to take at the backup manager.' },
 );

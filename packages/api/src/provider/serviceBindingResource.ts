@@ -43,6 +43,10 @@ export const serviceBindingForProvider = object(
     parameters: freeformObject({ description: 'Bind parameters passed to the broker as they are.' }),
     context: map(string(), { description: 'Extra OSB context entries sent with the request.' }),
     originatingIdentity,
+    credentials: map(string(), {
+      description:
+        'Declared by Klutch v1.5 and never used there either; accepted and ignored. The credentials the broker returns are written to writeConnectionSecretToRef.',
+    }),
   },
   { description: 'The binding to create at the broker.' },
 );

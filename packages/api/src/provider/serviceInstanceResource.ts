@@ -4,6 +4,7 @@ import {
   enumOf,
   freeformObject,
   immutable,
+  jsonObjectOrString,
   map,
   object,
   required,
@@ -21,8 +22,12 @@ import {
 export const originatingIdentity = object(
   {
     platform: required(string({ description: 'Platform of the identity, e.g. kubernetes.' })),
+    // Klutch v1.5 declares value as a string holding serialized JSON; an object is accepted too.
     value: required(
-      freeformObject({ description: 'The identity as the platform defines it, e.g. {username, uid}.' }),
+      jsonObjectOrString({
+        description:
+          'The identity as the platform defines it, e.g. {username, uid}: a JSON object, or (as in Klutch v1.5) a string holding one.',
+      }),
     ),
   },
   { description: 'The user on whose behalf the request is made (OSB X-Broker-API-Originating-Identity).' },

@@ -172,6 +172,16 @@ export function freeformObject(
   );
 }
 
+/**
+ * A JSON object or a string kept verbatim (a field whose Go type was a string holding serialized
+ * JSON, now also accepted as the object itself). Untyped for the API server, so no CEL rules.
+ */
+export function jsonObjectOrString(opts?: {
+  description?: string;
+}): Schema<Record<string, unknown> | string, false> {
+  return make({ ...common(opts), 'x-kubernetes-preserve-unknown-fields': true });
+}
+
 export function intOrString(opts?: CommonOptions<number | string>): Schema<number | string, false> {
   return make(
     withRules(

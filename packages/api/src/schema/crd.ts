@@ -52,6 +52,11 @@ export interface KindInput<
   scope: 'Namespaced' | 'Cluster';
   description: string;
   spec: SpecS;
+  /**
+   * Fields at the top level of the object instead of under spec (Crossplane's ProviderConfigUsage
+   * has no spec); an object schema whose properties and required list are merged into the root.
+   */
+  rootFields?: Schema<unknown, boolean>;
   /** Defaults to true; kinds whose spec has no required content may leave it out. */
   specRequired?: boolean;
   status?: StatusS;
@@ -135,8 +140,13 @@ export function defineKind<
     spec: input.spec.json,
   };
   if (input.status) properties.status = input.status.json;
+  Object.assign(properties, input.rootFields?.json.properties ?? {});
   const root: JsonSchemaProps = { type: 'object', description: input.description, properties };
-  if (input.specRequired ?? true) root.required = ['spec'];
+  const requiredRoot = [
+    ...((input.specRequired ?? true) ? ['spec'] : []),
+    ...(input.rootFields?.json.required ?? []),
+  ];
+  if (requiredRoot.length > 0) root.required = requiredRoot;
   if (input.rules && input.rules.length > 0)
     root['x-kubernetes-validations'] = input.rules.map((r) => ({ ...r }));
 

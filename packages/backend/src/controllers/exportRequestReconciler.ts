@@ -10,14 +10,10 @@ import {
 } from '@klutch/kube';
 import type { Condition, Informer, Reconciler } from '@klutch/kube';
 import type { BackendClients } from '../backendClients.js';
-import type {
-  CrdObject,
-  ExportObject,
-  ExportRequestObject,
-  ExportTemplateObject,
-} from '../backendObjects.js';
+import type { CrdObject, ExportObject, ExportRequestObject } from '../backendObjects.js';
 import type { ClusterScopedIsolation, ConsumerScope } from '../backendSettings.js';
 import { CrdConversionError, crdToExportSpec } from '../crdToExport.js';
+import type { TemplateLister } from '../exportTemplates.js';
 import { findTemplate, missingTemplateMessage } from '../exportTemplates.js';
 import { nextRequestStep } from '../exportRequestPhase.js';
 import type { RequestPhase, RequestTimings } from '../exportRequestPhase.js';
@@ -33,7 +29,7 @@ export interface ExportRequestReconcilerDeps {
   requests: Informer<ExportRequestObject>;
   exports: Informer<ExportObject>;
   crds: Informer<CrdObject>;
-  templates: Informer<ExportTemplateObject>;
+  templates: TemplateLister;
   consumerScope: ConsumerScope;
   clusterScopedIsolation: ClusterScopedIsolation;
   timings: RequestTimings;

@@ -7,8 +7,9 @@ import {
 } from '@klutch/kube';
 import type { Informer, Reconciler } from '@klutch/kube';
 import type { BackendClients } from '../backendClients.js';
-import type { CrdObject, ExportObject, ExportTemplateObject } from '../backendObjects.js';
+import type { CrdObject, ExportObject } from '../backendObjects.js';
 import { CrdConversionError, crdToExportSpec } from '../crdToExport.js';
+import type { TemplateLister } from '../exportTemplates.js';
 import { findTemplate } from '../exportTemplates.js';
 import { sourceSpecHashAnnotation } from '../names.js';
 import { patchStatus } from '../objectWrites.js';
@@ -20,7 +21,7 @@ export interface ServiceExportReconcilerDeps {
   clients: BackendClients;
   exports: Informer<ExportObject>;
   crds: Informer<CrdObject>;
-  templates: Informer<ExportTemplateObject>;
+  templates: TemplateLister;
   now?: () => Date;
 }
 
