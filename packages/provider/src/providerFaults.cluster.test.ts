@@ -29,7 +29,7 @@ import {
   startProviderCluster,
   waitFor,
   type ProviderCluster,
-} from './testSupport.js';
+} from './testing/index.js';
 import {
   backupScope,
   providerConfigScope,
@@ -284,7 +284,7 @@ void describe('provider against a faulty broker', () => {
     }
   });
 
-  void it('sends plan and parameter changes as an update with a parameter diff', async () => {
+  void it('sends plan and parameter changes as an update with the desired parameters', async () => {
     const mr = serviceInstanceMr({
       namespace: 'team-c',
       claim: 'drift',
@@ -323,7 +323,8 @@ void describe('provider against a faulty broker', () => {
     assert.deepEqual(patch.body, {
       service_id: 'a9s-postgresql15-service-id',
       plan_id: 'postgresql-replica-small-ssl-plan-id',
-      parameters: { max_connections: 200, databases: null },
+      // The full desired set (OSB defines no null): a removed parameter is not sent at all.
+      parameters: { max_connections: 200 },
       context: (patch.body as Record<string, unknown>).context,
       previous_values: {
         service_id: 'a9s-postgresql15-service-id',

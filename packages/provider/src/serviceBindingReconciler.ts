@@ -12,6 +12,7 @@ import {
   parseBindingOperation,
   type PendingBindingOperation,
 } from './bindingOperation.js';
+import { decideUnbind, unbindErrorMeans } from './bindingDecisions.js';
 import { nextBindingId, renewAt, rotationDue } from './bindingRotation.js';
 import { findByIds } from './catalogIds.js';
 import { claimOf, composedFor } from './claimReferences.js';
@@ -184,7 +185,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     const predecessor = this.obj.metadata.annotations?.[predecessorBindingAnnotation];
     if (predecessor) {
       const done = await this.unbind(client, instance, predecessor);
-      if (!done) return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+      if (done !== true) return done;
       await this.annotate({ [predecessorBindingAnnotation]: null });
     }
 
@@ -342,8 +343,8 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
         `Rotated the credentials: binding ${bindingId} replaces ${previous}.`,
       );
       const done = await this.unbind(client, instance, previous);
-      if (done) await this.annotate({ [predecessorBindingAnnotation]: null });
-      else return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+      if (done === true) await this.annotate({ [predecessorBindingAnnotation]: null });
+      else return done;
     }
     const due = rotationDue(renew?.toISOString(), this.ctx.now());
     return { requeueAfterMs: Math.min(this.ctx.timing.pollIntervalMs, due.inMs ?? Infinity) };
@@ -397,15 +398,17 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     return this.publish(client, instance, ref, op.bindingId, binding, predecessor);
   }
 
-  /** Unbinds `bindingId`; true when it is gone, false while the broker works on it asynchronously. */
-  private async unbind(client: OsbClient, ids: BindableInstance, bindingId: string): Promise<boolean> {
-    const gated = this.gated();
-    if (gated)
-      throw new ReconcileStepError(
-        'CannotDeleteExternalResource',
-        new UserFacingError('waiting to retry the unbind'),
-        gated.requeueAfterMs,
-      );
+  /**
+   * Unbinds `bindingId`: true when the broker confirmed it is gone, else the reconcile's outcome
+   * (the broker works on it asynchronously, or the back-off of a failed unbind runs).
+   */
+  private async unbind(
+    client: OsbClient,
+    ids: BindableInstance,
+    bindingId: string,
+  ): Promise<true | ReconcileOutcome> {
+    const next = decideUnbind(this.ctx.gate.waitMs(this.key));
+    if (next.kind === 'wait') return { requeueAfterMs: next.requeueAfterMs };
     let result;
     try {
       result = await client.unbind(
@@ -415,8 +418,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
         { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
       );
     } catch (err) {
-      if (err instanceof OsbError && (err.isGone() || err.isInstanceNotFound() || err.isNotFound()))
-        return true;
+      if (err instanceof OsbError && unbindErrorMeans(err) === 'gone') return true;
       throw new ReconcileStepError('CannotDeleteExternalResource', err, this.ctx.gate.failed(this.key));
     }
     if (result.kind === 'async') {
@@ -427,8 +429,9 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
           ...(result.operation !== undefined ? { key: result.operation } : {}),
         }),
       });
-      return false;
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
     }
+    this.ctx.gate.succeeded(this.key);
     return true;
   }
 
@@ -460,13 +463,16 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
           }
           await this.annotate({ [bindingOperationAnnotation]: null });
         }
+        // Waiting for the back-off of a failed unbind writes nothing (see decideUnbind).
+        const next = decideUnbind(this.ctx.gate.waitMs(this.key));
+        if (next.kind === 'wait') return { requeueAfterMs: next.requeueAfterMs };
         this.atProvider.state = 'Deleting';
-        await this.commit(deleting('Unbinding at the broker.'));
+        await this.commit(deleting('Unbinding at the broker.'), undefined, { keepSynced: true });
         const ids2 = [this.bindingId, this.obj.metadata.annotations?.[predecessorBindingAnnotation]];
         if (pendingOp?.kind === 'bind') ids2.push(pendingOp.bindingId);
         for (const id of new Set(ids2.filter((x): x is string => !!x))) {
           const done = await this.unbind(client, ids, id);
-          if (!done) return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+          if (done !== true) return done;
         }
       }
     }
