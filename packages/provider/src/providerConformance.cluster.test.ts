@@ -343,7 +343,7 @@ void describe('provider against a plain OSB broker', () => {
     await gone(inst.metadata.name ?? '', instances);
   });
 
-  void it('item 6: waiting to retry an unbind writes nothing and shows the broker description', async () => {
+  void it('item 6: waiting to retry an unbind writes nothing and shows the broker description', async (t) => {
     const { inst, sb, bindingId, instanceId } = await boundInstance('unbindretry');
     const description = 'the credential store is read-only';
     broker.script(
@@ -369,6 +369,9 @@ void describe('provider against a plain OSB broker', () => {
         await sleep(20);
       }
       const deletes = broker.requestsTo('DELETE', osbPaths.binding(instanceId, bindingId)).length;
+      t.diagnostic(
+        `while waiting to retry: ${versions.size} resource versions, ${deletes} unbind attempts in 4 s`,
+      );
       // Back-off 300 ms doubling up to 2 s: a handful of attempts in 4 s, each at most one write.
       assert.ok(versions.size <= 8, `${versions.size} status writes in 4 s while waiting to retry`);
       assert.ok(deletes <= 10, `${deletes} unbind attempts`);
