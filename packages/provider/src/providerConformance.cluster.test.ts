@@ -12,7 +12,7 @@ import {
   type FaultInjectingBroker,
 } from '@klutch/broker-clients/testing';
 import { createLogger, ResourceClient, type KubeObject } from '@klutch/kube';
-import { externalNameAnnotation } from './names.js';
+import { bindingOperationAnnotation, externalNameAnnotation } from './names.js';
 import { startProvider, type RunningProvider } from './provider.js';
 import {
   condition,
@@ -34,6 +34,8 @@ import {
 type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
 
 const brokerAuth = { username: 'broker-admin', password: randomBytes(8).toString('hex') };
+/** Deadline of the waits: generous, the machine running the tests may be busy. */
+const slow = 60_000;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 void describe('provider against a plain OSB broker', () => {
@@ -83,17 +85,25 @@ void describe('provider against a plain OSB broker', () => {
   });
 
   const ready = (name: string, client: ResourceClient<Obj> = instances) =>
-    waitFor(`${name} Ready`, async () => {
-      const o = await client.tryGet(name);
-      return condition(o, 'Ready')?.status === 'True' ? o : undefined;
-    });
+    waitFor(
+      `${name} Ready`,
+      async () => {
+        const o = await client.tryGet(name);
+        return condition(o, 'Ready')?.status === 'True' ? o : undefined;
+      },
+      slow,
+    );
   const syncedFalse = (name: string, client: ResourceClient<Obj>, message?: RegExp) =>
-    waitFor(`${name} Synced=False`, async () => {
-      const c = condition(await client.tryGet(name), 'Synced');
-      return c?.status === 'False' && (!message || message.test(c.message ?? '')) ? c : undefined;
-    });
+    waitFor(
+      `${name} Synced=False`,
+      async () => {
+        const c = condition(await client.tryGet(name), 'Synced');
+        return c?.status === 'False' && (!message || message.test(c.message ?? '')) ? c : undefined;
+      },
+      slow,
+    );
   const gone = (name: string, client: ResourceClient<Obj>) =>
-    waitFor(`${name} deleted`, async () => ((await client.tryGet(name)) ? undefined : true));
+    waitFor(`${name} deleted`, async () => ((await client.tryGet(name)) ? undefined : true), slow);
   /** An instance whose broker id is fixed, so that scripts can name its paths. */
   const pinned = (claim: string, id: string, plan = 'postgresql-single-small', parameters?: object) => {
     const mr = serviceInstanceMr({
@@ -454,5 +464,51 @@ void describe('provider against a plain OSB broker', () => {
     } finally {
       broker.resetScripts();
     }
+  });
+  void it('item 8 (bindings): a failed orphan-mitigation unbind is repeated until the broker confirms, then binding is retried', async () => {
+    const inst = pinned('bindorphan', 'bindorphan-instance');
+    const sb = serviceBindingMr({
+      namespace: 'team-osb',
+      claim: 'bindorphan-binding',
+      instance: 'bindorphan',
+    });
+    const bindingPath = osbPaths.binding('bindorphan-instance', 'bindorphan-b1');
+    (sb.metadata as { annotations?: Record<string, string> }).annotations = {
+      [externalNameAnnotation]: 'bindorphan-b1',
+    };
+    await env.apply(inst);
+    await ready(inst.metadata.name ?? '');
+    broker.script('PUT', bindingPath, { status: 502, body: { description: 'bad gateway' } });
+    broker.script(
+      'DELETE',
+      bindingPath,
+      { status: 500, body: { description: 'vault sealed' } },
+      { times: 3 },
+    );
+    try {
+      await env.apply(sb);
+      const pending = await waitFor('pending clean-up', async () => {
+        const o = await bindings.tryGet(sb.metadata.name);
+        return o?.metadata.annotations?.[bindingOperationAnnotation]?.startsWith('unbind-due:')
+          ? o
+          : undefined;
+      });
+      assert.ok(pending);
+      await ready(sb.metadata.name, bindings);
+      const deletes = broker.requestsTo('DELETE', bindingPath);
+      const puts = broker.requestsTo('PUT', bindingPath);
+      assert.equal(deletes.length, 4, 'three failed clean-ups, then the confirmed one');
+      assert.equal(puts.length, 2);
+      assert.ok(
+        (puts[1]?.receivedAt.getTime() ?? 0) > (deletes.at(-1)?.receivedAt.getTime() ?? 0),
+        'bound again only after the clean-up',
+      );
+    } finally {
+      broker.resetScripts();
+    }
+    await bindings.delete(sb.metadata.name);
+    await gone(sb.metadata.name, bindings);
+    await instances.delete(inst.metadata.name ?? '');
+    await gone(inst.metadata.name ?? '', instances);
   });
 });

@@ -265,7 +265,11 @@ void describe('provider against a faulty broker', () => {
         const o = await instances.tryGet(name);
         return o?.status?.pendingOperation ? o : undefined;
       });
-      assert.match(String(obj.status?.pendingOperation), /^provision:/);
+      assert.match(
+        String(obj.status?.pendingOperation),
+        /^provision@\d+:/,
+        'kind and acceptance time recorded',
+      );
       const uid = obj.metadata.uid ?? '';
       await waitFor('several polls', () =>
         broker.requestsTo('GET', osbPaths.instanceLastOperation(uid)).length >= 4 ? true : undefined,

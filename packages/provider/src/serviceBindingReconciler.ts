@@ -25,7 +25,7 @@ import {
   type SecretRef,
 } from './connectionSecret.js';
 import { flattenCredentials } from './credentialFlattening.js';
-import { UserFacingError } from './errorMessages.js';
+import { UserFacingError, userMessageOf } from './errorMessages.js';
 import { available, creating, deleting, READY } from './managedConditions.js';
 import { ensureManaged, releaseManaged } from './managedMetadata.js';
 import type { ServiceBindingMr, ServiceBindingStatusT, ServiceInstanceMr } from './managedResources.js';
@@ -176,7 +176,12 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     }
 
     const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
-    if (pendingOp) {
+    if (pendingOp?.kind === 'unbind-due') {
+      // The clean-up of a failed bind comes first: binding again could meet what it left behind.
+      const done = await this.unbind(client, instance, pendingOp.bindingId);
+      if (done !== true) return done;
+      await this.annotate({ [bindingOperationAnnotation]: null });
+    } else if (pendingOp) {
       const outcome = await this.pollOperation(client, instance, ref, pendingOp);
       if (outcome) return outcome;
     }
@@ -259,25 +264,27 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     const result = await step(
       'CannotCreateExternalResource',
       () =>
-        client.bindWithOrphanMitigation(
-          instance.instanceId,
-          bindingId,
-          {
-            serviceId: instance.serviceId,
-            planId: instance.planId,
-            ...(fp.parameters ? { parameters: fp.parameters } : {}),
-            ...(fp.bindResource || fp.appGuid
-              ? {
-                  bindResource: {
-                    ...(fp.bindResource ?? {}),
-                    ...(fp.appGuid && !fp.bindResource?.appGuid ? { appGuid: fp.appGuid } : {}),
-                  },
-                }
-              : {}),
-            context: kubernetesContext(this.obj, fp.context, this.ctx.platform),
-            ...(predecessorId && rotatable ? { predecessorBindingId: predecessorId } : {}),
-          },
-          { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+        this.bindOrRecordCleanup(client, bindingId, () =>
+          client.bindWithOrphanMitigation(
+            instance.instanceId,
+            bindingId,
+            {
+              serviceId: instance.serviceId,
+              planId: instance.planId,
+              ...(fp.parameters ? { parameters: fp.parameters } : {}),
+              ...(fp.bindResource || fp.appGuid
+                ? {
+                    bindResource: {
+                      ...(fp.bindResource ?? {}),
+                      ...(fp.appGuid && !fp.bindResource?.appGuid ? { appGuid: fp.appGuid } : {}),
+                    },
+                  }
+                : {}),
+              context: kubernetesContext(this.obj, fp.context, this.ctx.platform),
+              ...(predecessorId && rotatable ? { predecessorBindingId: predecessorId } : {}),
+            },
+            { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+          ),
         ),
       () => this.ctx.gate.failed(this.key),
     );
@@ -293,6 +300,43 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
       return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
     }
     return this.publish(client, instance, ref, bindingId, result, predecessorId);
+  }
+
+  /**
+   * Runs a bind; when it fails and orphan mitigation could not confirm its unbind (it failed, or
+   * the broker unbinds asynchronously), records that unbind as pending operation before the
+   * failure is reported, so that it is repeated (with back-off, across restarts) until the
+   * broker confirms, and the failure message says so.
+   */
+  private async bindOrRecordCleanup<T>(
+    client: OsbClient,
+    bindingId: string,
+    bind: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await bind();
+    } catch (err) {
+      const report = err instanceof OsbError ? err.orphanMitigation : undefined;
+      if (!report || report.state === 'done') throw err;
+      await this.annotate({
+        [bindingOperationAnnotation]: encodeBindingOperation(
+          report.state === 'accepted'
+            ? {
+                kind: 'unbind',
+                bindingId,
+                ...(report.operation !== undefined ? { key: report.operation } : {}),
+              }
+            : { kind: 'unbind-due', bindingId },
+        ),
+      });
+      const cleanup =
+        report.state === 'failed' && report.error
+          ? ` The clean-up unbind failed too: ${userMessageOf(report.error)}.`
+          : '';
+      throw new UserFacingError(
+        `${userMessageOf(err)}${cleanup} Clean-up pending: the provider unbinds at the broker (retrying with back-off until the broker confirms), then binds again.`,
+      );
+    }
   }
 
   /** Writes the credentials of a created binding and records it as the current one. */
@@ -443,7 +487,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
         const ids = { instanceId: at.instanceId, serviceId: at.serviceID, planId: at.planID };
         const client = await this.connect();
         const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
-        if (pendingOp) {
+        if (pendingOp && pendingOp.kind !== 'unbind-due') {
           const lo = await step('CannotObserveExternalResource', () =>
             client.bindingLastOperation(
               ids.instanceId,
@@ -469,7 +513,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
         this.atProvider.state = 'Deleting';
         await this.commit(deleting('Unbinding at the broker.'), undefined, { keepSynced: true });
         const ids2 = [this.bindingId, this.obj.metadata.annotations?.[predecessorBindingAnnotation]];
-        if (pendingOp?.kind === 'bind') ids2.push(pendingOp.bindingId);
+        if (pendingOp?.kind === 'bind' || pendingOp?.kind === 'unbind-due') ids2.push(pendingOp.bindingId);
         for (const id of new Set(ids2.filter((x): x is string => !!x))) {
           const done = await this.unbind(client, ids, id);
           if (done !== true) return done;
