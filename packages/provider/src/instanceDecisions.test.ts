@@ -140,6 +140,18 @@ const rows: Row[] = [
     { step: 'continue', ready: 'Unavailable', error: /^The broker reports the provision as failed: quota$/ },
   ],
   [
+    'clean-up succeeded: the note that it is pending goes, the root cause stays',
+    obs(
+      op('cleanup'),
+      { state: 'succeeded' },
+      {
+        lastError:
+          'The broker reports the provision as failed: quota Clean-up pending: the provider deletes the instance at the broker (retrying with back-off until the broker confirms), then provisions again.',
+      },
+    ),
+    { step: 'continue', ready: 'Unavailable', error: /^The broker reports the provision as failed: quota$/ },
+  ],
+  [
     'clean-up succeeded while deleting: release',
     obs(op('cleanup'), { state: 'succeeded' }, { deleting: true }),
     { step: 'released', ready: 'Deleting' },

@@ -92,12 +92,18 @@ export function operationFailureMessage(
     : `The broker reports the ${noun[kind]} as failed without a description.`;
 }
 
+const cleanupNote =
+  ' Clean-up pending: the provider deletes the instance at the broker (retrying with back-off until the broker confirms), then provisions again.';
+
 /** Status and next step while the clean-up of a failed provision is owed to the broker. */
 export function cleanupPending(message: string): Pick<InstanceDecision, 'ready' | 'error'> {
-  return {
-    ready: unavailable(message),
-    error: `${message} Clean-up pending: the provider deletes the instance at the broker (retrying with back-off until the broker confirms), then provisions again.`,
-  };
+  return { ready: unavailable(message), error: `${message}${cleanupNote}` };
+}
+
+/** After a confirmed clean-up the root cause stays in Synced, without the note that it is pending. */
+function afterCleanup(lastError: string | undefined): Pick<InstanceDecision, 'error' | 'keepSynced'> {
+  if (lastError === undefined) return { keepSynced: true };
+  return { error: lastError.endsWith(cleanupNote) ? lastError.slice(0, -cleanupNote.length) : lastError };
 }
 
 /** One answer of `last_operation` for the instance's pending operation. */
@@ -146,7 +152,7 @@ export function decideOperation(o: OperationObservation): InstanceDecision {
           ready: unavailable(
             'The broker deleted the instance of the failed provision; provisioning again after the back-off.',
           ),
-          ...(o.lastError !== undefined ? { error: o.lastError } : { keepSynced: true }),
+          ...afterCleanup(o.lastError),
         };
       default:
         return { step: 'continue', pending: undefined };
@@ -227,7 +233,7 @@ export function decideCleanup(
         ready: unavailable(
           'The broker deleted the instance of the failed provision; provisioning again after the back-off.',
         ),
-        ...(o.lastError !== undefined ? { error: o.lastError } : { keepSynced: true }),
+        ...afterCleanup(o.lastError),
       };
     case 'async':
       return {
