@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   decideCleanup,
+  decideObserved,
   decideOperation,
   decideWaiting,
   type DeleteAnswer,
@@ -291,4 +292,48 @@ void describe('decideWaiting: a back-off runs', () => {
       assert.deepEqual(d, { step: 'wait', pending });
     }
   });
+});
+
+void describe('decideObserved: after observing the instance', () => {
+  const avail = { reason: 'Available' as const };
+  const rows: Array<[string, Parameters<typeof decideObserved>[0], ReturnType<typeof decideObserved>]> = [
+    [
+      'missing: provision',
+      { exists: false, ready: avail, drift: false, backoffRemainingMs: 0 },
+      { step: 'provision' },
+    ],
+    [
+      'missing while a failed provision backs off: wait, write nothing',
+      { exists: false, ready: avail, drift: false, backoffRemainingMs: 500 },
+      { step: 'wait' },
+    ],
+    [
+      'drift on a usable instance: update',
+      { exists: true, ready: avail, drift: true, backoffRemainingMs: 0 },
+      { step: 'update' },
+    ],
+    [
+      'drift while a rejected update backs off: wait, the rejection stays in Synced',
+      { exists: true, ready: avail, drift: true, backoffRemainingMs: 500 },
+      { step: 'wait' },
+    ],
+    [
+      'drift on an instance that is not usable: no update, report its state',
+      {
+        exists: true,
+        ready: { reason: 'Creating', message: 'deploying' },
+        drift: true,
+        backoffRemainingMs: 0,
+      },
+      { step: 'steady', ready: { reason: 'Creating', message: 'deploying' } },
+    ],
+    [
+      'in sync (the spec was reverted during a back-off): steady',
+      { exists: true, ready: avail, drift: false, backoffRemainingMs: 500 },
+      { step: 'steady', ready: avail },
+    ],
+  ];
+  for (const [name, input, expected] of rows) {
+    void it(name, () => assert.deepEqual(decideObserved(input), expected));
+  }
 });

@@ -267,3 +267,31 @@ export function decideCleanup(
 export function decideWaiting(pending: PendingOperation | undefined): InstanceDecision {
   return { step: 'wait', pending };
 }
+
+/** What the reconcile does after observing the instance at the broker (no operation pending). */
+export type ObservedStep =
+  | { step: 'provision' }
+  | { step: 'update' }
+  /** In sync: write `ready`, Synced=True, and observe again later. */
+  | { step: 'steady'; ready: ReadyState }
+  /** A change is due but its back-off runs: write nothing (see decideWaiting). */
+  | { step: 'wait' };
+
+/**
+ * The instance as observed: missing (provision), different from the spec while usable (update),
+ * or in sync. A due change waits for the back-off of the last failed one.
+ */
+export function decideObserved(o: {
+  exists: boolean;
+  ready: ReadyState;
+  drift: boolean;
+  backoffRemainingMs: number;
+}): ObservedStep {
+  const change: ObservedStep | undefined = !o.exists
+    ? { step: 'provision' }
+    : o.drift && o.ready.reason === 'Available'
+      ? { step: 'update' }
+      : undefined;
+  if (!change) return { step: 'steady', ready: o.ready };
+  return o.backoffRemainingMs > 0 ? { step: 'wait' } : change;
+}

@@ -21,6 +21,7 @@ import { instanceReadyState } from './instanceConditions.js';
 import {
   cleanupPending,
   decideCleanup,
+  decideObserved,
   decideOperation,
   decideWaiting,
   type DeleteAnswer,
@@ -125,27 +126,38 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     }
 
     const observed = await step('CannotObserveExternalResource', () => this.observe(client, service, id));
-    if (!observed.exists) return this.provision(client, service, plan, id, settings);
-    this.record(observed);
-
-    const ready = instanceReadyState({ state: observed.state });
-    const drift = instanceDrift({
-      desiredPlanId: plan.id,
-      observedPlanId: observed.planId ?? this.atProvider.planId,
-      desiredParameters: this.forProvider.parameters,
-      observedParameters: observed.parameters ?? this.atProvider.parameters,
+    if (observed.exists) this.record(observed);
+    const drift = observed.exists
+      ? instanceDrift({
+          desiredPlanId: plan.id,
+          observedPlanId: observed.planId ?? this.atProvider.planId,
+          desiredParameters: this.forProvider.parameters,
+          observedParameters: observed.parameters ?? this.atProvider.parameters,
+        })
+      : undefined;
+    const next = decideObserved({
+      exists: observed.exists,
+      ready: instanceReadyState({ state: observed.state }),
+      drift: drift !== undefined,
+      backoffRemainingMs: this.ctx.gate.waitMs(this.key),
     });
-    if (drift && ready.reason === 'Available')
-      return this.update(client, service, plan, id, drift.parameters);
-
-    await this.commit(ready);
-    this.ctx.gate.succeeded(this.key);
-    return {
-      requeueAfterMs:
-        ready.reason === 'Available'
-          ? this.ctx.timing.pollIntervalMs
-          : this.ctx.operationPolls.next(this.key),
-    };
+    switch (next.step) {
+      case 'wait':
+        return (await this.perform(decideWaiting(undefined))) ?? {};
+      case 'provision':
+        return this.provision(client, service, plan, id, settings);
+      case 'update':
+        return this.update(client, service, plan, id, drift?.parameters);
+      default:
+        await this.commit(next.ready);
+        this.ctx.gate.succeeded(this.key);
+        return {
+          requeueAfterMs:
+            next.ready.reason === 'Available'
+              ? this.ctx.timing.pollIntervalMs
+              : this.ctx.operationPolls.next(this.key),
+        };
+    }
   }
 
   /** Back-off of repeated clean-ups, apart from the one of provision retries. */
@@ -364,7 +376,6 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     id: string,
     settings: { organizationGuid?: string; spaceGuid?: string },
   ): Promise<ReconcileOutcome> {
-    if (this.ctx.gate.waitMs(this.key) > 0) return (await this.perform(decideWaiting(undefined))) ?? {};
     // The ids are recorded before the request: a deletion must be able to deprovision whatever
     // this request may create, even if the provider stops right after sending it.
     this.atProvider.serviceId = service.id;
@@ -463,8 +474,6 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     id: string,
     parameters: JsonObject | undefined,
   ): Promise<ReconcileOutcome> {
-    // Waiting to retry a rejected update: the rejection stays in Synced until an update succeeds.
-    if (this.ctx.gate.waitMs(this.key) > 0) return (await this.perform(decideWaiting(undefined))) ?? {};
     const previousPlanId = this.atProvider.planId;
     const result = await step(
       'CannotUpdateExternalResource',
