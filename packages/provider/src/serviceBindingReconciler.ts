@@ -264,7 +264,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     const result = await step(
       'CannotCreateExternalResource',
       () =>
-        this.bindOrRecordCleanup(client, bindingId, () =>
+        this.bindOrRecordCleanup(bindingId, () =>
           client.bindWithOrphanMitigation(
             instance.instanceId,
             bindingId,
@@ -308,11 +308,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
    * failure is reported, so that it is repeated (with back-off, across restarts) until the
    * broker confirms, and the failure message says so.
    */
-  private async bindOrRecordCleanup<T>(
-    client: OsbClient,
-    bindingId: string,
-    bind: () => Promise<T>,
-  ): Promise<T> {
+  private async bindOrRecordCleanup<T>(bindingId: string, bind: () => Promise<T>): Promise<T> {
     try {
       return await bind();
     } catch (err) {
@@ -475,7 +471,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
       });
       return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
     }
-    this.ctx.gate.succeeded(this.key);
+    // The back-off is not reset: a bind that keeps failing must keep backing off between clean-ups.
     return true;
   }
 
