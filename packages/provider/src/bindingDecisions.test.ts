@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OsbError } from '@klutch/broker-clients';
-import { decideUnbind, unbindErrorMeans } from './bindingDecisions.js';
+import {
+  bindCleanupPending,
+  bindCleanupRefused,
+  decideUnbind,
+  unbindErrorMeans,
+} from './bindingDecisions.js';
 
 const answer = (status: number, error?: string) =>
   new OsbError({
@@ -37,5 +42,23 @@ void describe('decideUnbind: waiting for the back-off of a failed unbind', () =>
   });
   void it('sends when it has ended', () => {
     assert.deepEqual(decideUnbind(0), { kind: 'send' });
+  });
+});
+
+void describe('the pending clean-up of a failed bind in Synced', () => {
+  const note =
+    /Clean-up pending: the provider unbinds at the broker \(retrying with back-off until the broker confirms\), then binds again\.$/;
+  void it('the failed bind whose orphan-mitigation unbind was refused names both causes', () => {
+    const m = bindCleanupPending('bad gateway', 'vault sealed');
+    assert.match(m, /^bad gateway The clean-up unbind failed too: vault sealed\. /);
+    assert.match(m, note);
+  });
+  void it('the failed bind whose unbind the broker runs asynchronously', () => {
+    assert.match(bindCleanupPending('bad gateway'), /^bad gateway Clean-up pending/);
+  });
+  void it('a refused repetition of the clean-up keeps the note', () => {
+    const m = bindCleanupRefused('vault sealed');
+    assert.match(m, /^Cannot clean up the failed bind at the broker: vault sealed Clean-up pending/);
+    assert.match(m, note);
   });
 });

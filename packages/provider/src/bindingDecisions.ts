@@ -25,3 +25,21 @@ export type UnbindStep =
 export function decideUnbind(backoffRemainingMs: number): UnbindStep {
   return backoffRemainingMs > 0 ? { kind: 'wait', requeueAfterMs: backoffRemainingMs } : { kind: 'send' };
 }
+
+const cleanupNote =
+  ' Clean-up pending: the provider unbinds at the broker (retrying with back-off until the broker confirms), then binds again.';
+
+/**
+ * The Synced message while the clean-up unbind of a failed bind is owed to the broker. Every
+ * failed attempt keeps the note, not only the first: after a restart or a refused retry the user
+ * must still see that credentials may be left at the broker and that the provider is on it.
+ */
+export function bindCleanupPending(failure: string, cleanupFailure?: string): string {
+  const cleanup = cleanupFailure !== undefined ? ` The clean-up unbind failed too: ${cleanupFailure}.` : '';
+  return `${failure}${cleanup}${cleanupNote}`;
+}
+
+/** The Synced message when a repeated clean-up unbind is refused by the broker. */
+export function bindCleanupRefused(brokerMessage: string): string {
+  return bindCleanupPending(`Cannot clean up the failed bind at the broker: ${brokerMessage}`);
+}

@@ -42,11 +42,28 @@ void describe('provider against a plain OSB broker', () => {
   let env: ProviderCluster;
   let broker: FaultInjectingBroker;
   let provider: RunningProvider;
-  const stop = new AbortController();
+  let stop = new AbortController();
   let instances: ResourceClient<Obj>;
   let bindings: ResourceClient<Obj>;
   let secrets: ResourceClient<Obj>;
   let providerConfigs: ResourceClient<Obj>;
+
+  /** Starts a provider; after `restart`, a new one knows only what the cluster holds. */
+  const launch = () =>
+    startProvider({
+      kubeconfigPath: env.cluster.kubeconfigPath,
+      logger: createLogger({ name: 'provider-test', level: 'silent' }),
+      signal: stop.signal,
+      pollIntervalMs: 2_000,
+      operationPollIntervalMs: 300,
+      waitIntervalMs: 300,
+      workers: 2,
+      retry: { initialMs: 300, maxMs: 2_000 },
+      healthAddress: '127.0.0.1:0',
+      healthIntervals: { healthyMs: 1_000, unhealthyMs: 300 },
+      catalogTtlMs: 0,
+      backendTimeoutMs: 5_000,
+    });
 
   before(async () => {
     env = await startProviderCluster('provider-conformance');
@@ -61,20 +78,7 @@ void describe('provider against a plain OSB broker', () => {
     bindings = new ResourceClient<Obj>(env.client, serviceBindingScope);
     secrets = new ResourceClient<Obj>(env.client, secretScope);
     providerConfigs = new ResourceClient<Obj>(env.client, providerConfigScope);
-    provider = await startProvider({
-      kubeconfigPath: env.cluster.kubeconfigPath,
-      logger: createLogger({ name: 'provider-test', level: 'silent' }),
-      signal: stop.signal,
-      pollIntervalMs: 2_000,
-      operationPollIntervalMs: 300,
-      waitIntervalMs: 300,
-      workers: 2,
-      retry: { initialMs: 300, maxMs: 2_000 },
-      healthAddress: '127.0.0.1:0',
-      healthIntervals: { healthyMs: 1_000, unhealthyMs: 300 },
-      catalogTtlMs: 0,
-      backendTimeoutMs: 5_000,
-    });
+    provider = await launch();
   });
 
   after(async () => {
@@ -510,5 +514,124 @@ void describe('provider against a plain OSB broker', () => {
     await gone(sb.metadata.name, bindings);
     await instances.delete(inst.metadata.name ?? '');
     await gone(inst.metadata.name ?? '', instances);
+  });
+  void it('items 2 and 8 survive a restart: an unconfirmed clean-up DELETE and unbind are sent again by a new provider', async () => {
+    // A failed asynchronous provision (item 2) whose clean-up DELETE the broker refuses (item 8).
+    const id = 'restart-failed-1';
+    broker.script('PUT', osbPaths.instance(id), { status: 202, body: { operation: 'op-doomed' } });
+    broker.script(
+      'GET',
+      osbPaths.instanceLastOperation(id),
+      { status: 200, body: { state: 'failed', description: 'quota exceeded' } },
+      { times: Infinity },
+    );
+    broker.script(
+      'DELETE',
+      osbPaths.instance(id),
+      { status: 500, body: { description: 'cannot reach the deployer' } },
+      { times: Infinity },
+    );
+    // A failed bind whose orphan-mitigation unbind the broker refuses.
+    const host = pinned('restartbind', 'restartbind-instance');
+    const sb = serviceBindingMr({
+      namespace: 'team-osb',
+      claim: 'restartbind-binding',
+      instance: 'restartbind',
+    });
+    (sb.metadata as { annotations?: Record<string, string> }).annotations = {
+      [externalNameAnnotation]: 'restartbind-b1',
+    };
+    const bindingPath = osbPaths.binding('restartbind-instance', 'restartbind-b1');
+    broker.script('PUT', bindingPath, { status: 502, body: { description: 'bad gateway' } });
+    broker.script(
+      'DELETE',
+      bindingPath,
+      { status: 500, body: { description: 'vault sealed' } },
+      { times: Infinity },
+    );
+    const mr = pinned('restart', id);
+    const name = mr.metadata.name ?? '';
+    /** The instance while its clean-up is owed: recorded, and shown in Synced. */
+    const cleanupOwed = async () => {
+      const o = await instances.tryGet(name);
+      const pendingOperation = o?.status?.pendingOperation;
+      return typeof pendingOperation === 'string' &&
+        pendingOperation.startsWith('cleanup-due') &&
+        /quota exceeded|cannot reach the deployer/.test(condition(o, 'Synced')?.message ?? '') &&
+        /Clean-up pending/.test(condition(o, 'Synced')?.message ?? '')
+        ? o
+        : undefined;
+    };
+    /** The binding while its unbind is owed: recorded, and shown in Synced. */
+    const unbindOwed = async () => {
+      const o = await bindings.tryGet(sb.metadata.name);
+      return o?.metadata.annotations?.[bindingOperationAnnotation]?.startsWith('unbind-due:') &&
+        /Clean-up pending/.test(condition(o, 'Synced')?.message ?? '')
+        ? o
+        : undefined;
+    };
+    try {
+      await env.apply(host);
+      await ready(host.metadata.name ?? '');
+      await env.apply(mr, sb);
+      await waitFor('instance clean-up owed', cleanupOwed, slow);
+      await waitFor('unbind owed', unbindOwed, slow);
+      await waitFor('refused clean-up DELETE', () =>
+        broker.requestsTo('DELETE', osbPaths.instance(id)).length > 0 ? true : undefined,
+      );
+
+      stop.abort();
+      await provider.done;
+      const restartedAt = Date.now();
+      stop = new AbortController();
+      provider = await launch();
+
+      // The new provider has no memory of either: it finds the owed requests in the cluster.
+      const sentAfterRestart = (path: string) => () =>
+        broker.requestsTo('DELETE', path).filter((r) => r.receivedAt.getTime() >= restartedAt).length >= 2
+          ? true
+          : undefined;
+      await waitFor(
+        'clean-up DELETE sent again after the restart',
+        sentAfterRestart(osbPaths.instance(id)),
+        slow,
+      );
+      await waitFor('unbind sent again after the restart', sentAfterRestart(bindingPath), slow);
+      // Still refused: the notice stays, and the instance never shows as Available.
+      assert.ok(await cleanupOwed(), 'the instance still shows its pending clean-up');
+      assert.ok(await unbindOwed(), 'the binding still shows its pending clean-up');
+      assert.notEqual(condition(await instances.get(name), 'Ready')?.status, 'True');
+
+      broker.resetScripts();
+      const obj = await ready(name);
+      assert.equal(obj.status?.pendingOperation, undefined);
+      const synced = condition(obj, 'Synced');
+      assert.equal(synced?.status, 'True', synced?.message);
+      assert.doesNotMatch(synced?.message ?? '', /Clean-up pending/);
+      const lastDelete = broker.requestsTo('DELETE', osbPaths.instance(id)).at(-1)?.receivedAt.getTime() ?? 0;
+      assert.ok(
+        (broker.requestsTo('PUT', osbPaths.instance(id)).at(-1)?.receivedAt.getTime() ?? 0) > lastDelete,
+        'provisioned again only after the confirmed clean-up',
+      );
+
+      const bound = await ready(sb.metadata.name, bindings);
+      assert.equal(bound.metadata.annotations?.[bindingOperationAnnotation], undefined);
+      const boundSynced = condition(bound, 'Synced');
+      assert.equal(boundSynced?.status, 'True', boundSynced?.message);
+      assert.doesNotMatch(boundSynced?.message ?? '', /Clean-up pending/);
+      const lastUnbind = broker.requestsTo('DELETE', bindingPath).at(-1)?.receivedAt.getTime() ?? 0;
+      assert.ok(
+        (broker.requestsTo('PUT', bindingPath).at(-1)?.receivedAt.getTime() ?? 0) > lastUnbind,
+        'bound again only after the confirmed unbind',
+      );
+    } finally {
+      broker.resetScripts();
+    }
+    await bindings.delete(sb.metadata.name);
+    await gone(sb.metadata.name, bindings);
+    for (const n of [name, host.metadata.name ?? '']) {
+      await instances.delete(n);
+      await gone(n, instances);
+    }
   });
 });

@@ -12,7 +12,12 @@ import {
   parseBindingOperation,
   type PendingBindingOperation,
 } from './bindingOperation.js';
-import { decideUnbind, unbindErrorMeans } from './bindingDecisions.js';
+import {
+  bindCleanupPending,
+  bindCleanupRefused,
+  decideUnbind,
+  unbindErrorMeans,
+} from './bindingDecisions.js';
 import { nextBindingId, renewAt, rotationDue } from './bindingRotation.js';
 import { findByIds } from './catalogIds.js';
 import { claimOf, composedFor } from './claimReferences.js';
@@ -178,7 +183,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
     if (pendingOp?.kind === 'unbind-due') {
       // The clean-up of a failed bind comes first: binding again could meet what it left behind.
-      const done = await this.unbind(client, instance, pendingOp.bindingId);
+      const done = await this.cleanupUnbind(client, instance, pendingOp.bindingId);
       if (done !== true) return done;
       await this.annotate({ [bindingOperationAnnotation]: null });
     } else if (pendingOp) {
@@ -325,12 +330,29 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
             : { kind: 'unbind-due', bindingId },
         ),
       });
-      const cleanup =
-        report.state === 'failed' && report.error
-          ? ` The clean-up unbind failed too: ${userMessageOf(report.error)}.`
-          : '';
       throw new UserFacingError(
-        `${userMessageOf(err)}${cleanup} Clean-up pending: the provider unbinds at the broker (retrying with back-off until the broker confirms), then binds again.`,
+        bindCleanupPending(
+          userMessageOf(err),
+          report.state === 'failed' && report.error ? userMessageOf(report.error) : undefined,
+        ),
+      );
+    }
+  }
+
+  /** The owed clean-up unbind of a failed bind; a refusal keeps the pending clean-up in Synced. */
+  private async cleanupUnbind(
+    client: OsbClient,
+    instance: BindableInstance,
+    bindingId: string,
+  ): Promise<true | ReconcileOutcome> {
+    try {
+      return await this.unbind(client, instance, bindingId);
+    } catch (err) {
+      if (!(err instanceof ReconcileStepError)) throw err;
+      throw new ReconcileStepError(
+        err.reason,
+        new UserFacingError(bindCleanupRefused(err.userMessage)),
+        err.retryAfterMs,
       );
     }
   }
