@@ -15,10 +15,11 @@ import {
 import {
   bindCleanupPending,
   bindCleanupRefused,
+  decideBinding,
   decideUnbind,
   unbindErrorMeans,
 } from './bindingDecisions.js';
-import { nextBindingId, renewAt, rotationDue } from './bindingRotation.js';
+import { renewAt, rotationDue } from './bindingRotation.js';
 import { findByIds } from './catalogIds.js';
 import { claimOf, composedFor } from './claimReferences.js';
 import { connectionEndpoints } from './connectionEndpoints.js';
@@ -49,6 +50,9 @@ import type { ProviderContext } from './providerContext.js';
 import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
 
 type AtProvider = NonNullable<ServiceBindingStatusT['atProvider']>;
+
+/** More than the longest path through decideBinding: a bound on the loop, not a limit it reaches. */
+const maxBindingSteps = 8;
 
 /** Waiting for another resource is not a failure of this one, but it is not in sync either. */
 class WaitingError extends UserFacingError {}
@@ -180,46 +184,66 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
       );
     }
 
-    const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
-    if (pendingOp?.kind === 'unbind-due') {
-      // The clean-up of a failed bind comes first: binding again could meet what it left behind.
-      const done = await this.cleanupUnbind(client, instance, pendingOp.bindingId);
-      if (done !== true) return done;
-      await this.annotate({ [bindingOperationAnnotation]: null });
-    } else if (pendingOp) {
-      const outcome = await this.pollOperation(client, instance, ref, pendingOp);
-      if (outcome) return outcome;
+    // Observe, decide, perform; each step removes what led to it (see decideBinding).
+    const seen: { published?: boolean; atBroker?: boolean } = {};
+    for (let steps = 0; steps < maxBindingSteps; steps++) {
+      const annotations = this.obj.metadata.annotations ?? {};
+      const pending = parseBindingOperation(annotations[bindingOperationAnnotation]);
+      const predecessorId = annotations[predecessorBindingAnnotation];
+      const renew = annotations[bindingRenewAtAnnotation];
+      const next = decideBinding({
+        uid: this.uid,
+        bindingId: this.bindingId,
+        ...(pending ? { pending } : {}),
+        ...(predecessorId ? { predecessorId } : {}),
+        ...seen,
+        retrievable: entry.service.bindings_retrievable === true,
+        ...(renew ? { renewAt: renew } : {}),
+        nowMs: this.ctx.now().getTime(),
+        pollIntervalMs: this.ctx.timing.pollIntervalMs,
+      });
+      switch (next.step) {
+        case 'clean-up': {
+          const done = await this.cleanupUnbind(client, instance, next.bindingId);
+          if (done !== true) return done;
+          await this.annotate({ [bindingOperationAnnotation]: null });
+          break;
+        }
+        case 'poll': {
+          const outcome = await this.pollOperation(client, instance, ref, next.operation);
+          if (outcome) return outcome;
+          break;
+        }
+        case 'unbind-predecessor': {
+          const done = await this.unbind(client, instance, next.bindingId);
+          if (done !== true) return done;
+          await this.annotate({ [predecessorBindingAnnotation]: null });
+          break;
+        }
+        case 'read-secret': {
+          const secret = await step('CannotPublishConnectionDetails', () =>
+            readConnectionSecret(this.ctx.secrets, this.obj, ref, this.signal),
+          );
+          seen.published = secret !== undefined && this.atProvider.state === 'Created';
+          break;
+        }
+        case 'fetch':
+          seen.atBroker = await step('CannotObserveExternalResource', () =>
+            this.bindingExists(client, instance, this.bindingId),
+          );
+          break;
+        case 'bind':
+          return this.bind(client, instance, entry, ref, next.bindingId, undefined);
+        case 'rotate':
+          this.logger.info({ binding: next.predecessorId, successor: next.bindingId }, 'rotating binding');
+          return this.bind(client, instance, entry, ref, next.bindingId, next.predecessorId);
+        case 'steady':
+          await this.commit(available());
+          this.ctx.gate.succeeded(this.key);
+          return { requeueAfterMs: next.requeueAfterMs };
+      }
     }
-
-    // Finish a rotation that was interrupted before the predecessor was unbound.
-    const predecessor = this.obj.metadata.annotations?.[predecessorBindingAnnotation];
-    if (predecessor) {
-      const done = await this.unbind(client, instance, predecessor);
-      if (done !== true) return done;
-      await this.annotate({ [predecessorBindingAnnotation]: null });
-    }
-
-    const secret = await step('CannotPublishConnectionDetails', () =>
-      readConnectionSecret(this.ctx.secrets, this.obj, ref, this.signal),
-    );
-    let bound = secret !== undefined && this.atProvider.state === 'Created';
-    if (bound && entry.service.bindings_retrievable) {
-      bound = await step('CannotObserveExternalResource', () =>
-        this.bindingExists(client, instance, this.bindingId),
-      );
-    }
-    if (!bound) return this.bind(client, instance, entry, ref, this.bindingId, undefined);
-
-    const due = rotationDue(this.obj.metadata.annotations?.[bindingRenewAtAnnotation], this.ctx.now());
-    if (due.due) {
-      const newId = nextBindingId(this.uid, this.bindingId);
-      const predecessorId = this.bindingId;
-      this.logger.info({ binding: predecessorId, successor: newId }, 'rotating binding');
-      return this.bind(client, instance, entry, ref, newId, predecessorId);
-    }
-    await this.commit(available());
-    this.ctx.gate.succeeded(this.key);
-    return { requeueAfterMs: Math.min(this.ctx.timing.pollIntervalMs, due.inMs ?? Infinity) };
+    throw new Error(`the reconcile of binding ${this.obj.metadata.name ?? ''} did not settle`);
   }
 
   private async bindingExists(
