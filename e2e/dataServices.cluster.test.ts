@@ -227,6 +227,42 @@ spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { ma
         return fetched.status === 200 && body.plan_id === bigPlanId ? true : undefined;
       });
 
+      // An update the broker rejects (beyond the plan's schema) stays visible on the app-facing
+      // claim, with the broker's description, until an update succeeds; nothing reaches the server.
+      const syncedOfClaim = async () =>
+        (
+          await claims('postgresqlinstances').get('pg-orders', { namespace: 'team-a' })
+        ).status?.conditions?.find((c) => c.type === 'Synced');
+      await apply(`
+apiVersion: anynines.com/v1
+kind: PostgresqlInstance
+metadata: { name: pg-orders, namespace: team-a }
+spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { maxConnections: 20000 } }
+`);
+      const rejected = await eventually('the rejected update on the claim', async () => {
+        const c = await syncedOfClaim();
+        return c?.status === 'False' && /max_connections/.test(c.message ?? '') ? c : undefined;
+      });
+      assert.match(rejected.message ?? '', /10000/, 'the broker description, with the limit');
+      // Longer than the provider's poll interval and its first retries: the failure never hides.
+      const until = Date.now() + 5_000;
+      while (Date.now() < until) {
+        const c = await syncedOfClaim();
+        assert.equal(c?.status, 'False', `claim Synced turned ${c?.status} while the update is rejected`);
+        assert.equal(c?.message, rejected.message);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(await limit(), 77, 'the rejected update changed nothing');
+      await apply(`
+apiVersion: anynines.com/v1
+kind: PostgresqlInstance
+metadata: { name: pg-orders, namespace: team-a }
+spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { maxConnections: 77 } }
+`);
+      await eventually('the claim in sync again', async () =>
+        (await syncedOfClaim())?.status === 'True' ? true : undefined,
+      );
+
       await deleted('servicebindings', 'pg-orders-app');
       await assert.rejects(connect(), /password authentication failed|does not exist/);
       await deleted('restores', 'pg-orders-r1');

@@ -163,7 +163,8 @@ void describe('seed and reference manifests', () => {
       '-o',
       'jsonpath={.spec.healthCheckEndpoint}',
     ]);
-    assert.equal(endpoint, '/instances');
+    // No default in the CRD: the provider uses /v2/catalog (service broker) or /instances (backup manager).
+    assert.equal(endpoint, '');
     const owner = await mustKubectl([
       'get',
       'apiserviceexporttemplates.bind.anynines.com',

@@ -10,9 +10,9 @@ async function server(t: TestContext): Promise<ScriptedHttpServer> {
 }
 
 describe('checkBrokerHealth', () => {
-  it('servicebroker: HEAD <url>/<endpoint> with OSB headers; only 200 is healthy', async (t) => {
+  it('servicebroker: GET <url>/<endpoint> with OSB headers; only 200 is healthy', async (t) => {
     const s = await server(t);
-    s.script('HEAD', '/osb_ext/v1/healthy', [{ status: 200 }, { status: 204 }]);
+    s.script('GET', '/osb_ext/v1/healthy', [{ status: 200 }, { status: 204 }]);
     const auth = { username: 'admin', password: 'pw' };
     assert.deepEqual(
       await checkBrokerHealth('servicebroker', { url: `${s.url}/`, auth }, 'osb_ext/v1/healthy'),
@@ -22,7 +22,7 @@ describe('checkBrokerHealth', () => {
       },
     );
     const [req] = s.requests;
-    assert.equal(req?.method, 'HEAD');
+    assert.equal(req?.method, 'GET');
     assert.equal(req?.path, '/osb_ext/v1/healthy');
     assert.equal(req?.headers['x-broker-api-version'], '2.17');
     assert.equal(req?.headers.authorization, `Basic ${Buffer.from('admin:pw').toString('base64')}`);
@@ -32,10 +32,11 @@ describe('checkBrokerHealth', () => {
     });
   });
 
-  it('servicebroker: the default endpoint is /instances', async (t) => {
+  it('servicebroker: the default endpoint is /v2/catalog, which every OSB broker has', async (t) => {
     const s = await server(t);
-    s.script('HEAD', '/instances', { status: 200 });
+    s.script('GET', '/v2/catalog', { status: 200, body: { services: [] } });
     assert.equal((await checkBrokerHealth('servicebroker', { url: s.url })).healthy, true);
+    assert.equal(s.requests[0]?.path, '/v2/catalog');
   });
 
   it('backupmanager: GET <url><endpoint> with basic auth; any 2xx is healthy', async (t) => {
@@ -56,7 +57,7 @@ describe('checkBrokerHealth', () => {
 
   it('reports an unreachable backend and a timeout', async (t) => {
     const s = await server(t);
-    s.script('HEAD', '/instances', { hang: true });
+    s.script('GET', '/v2/catalog', { hang: true });
     const slow = await checkBrokerHealth('servicebroker', { url: s.url }, undefined, { timeoutMs: 200 });
     assert.deepEqual(slow, { healthy: false, message: 'unreachable: no answer within 200 ms' });
     await s.down();

@@ -28,11 +28,12 @@ export interface HealthCheckResult {
   message: string;
 }
 
-export const DEFAULT_HEALTH_CHECK_ENDPOINT = '/instances';
+/** Every OSB broker serves the catalog; the a9s `/instances` must be configured explicitly. */
+export const DEFAULT_HEALTH_CHECK_ENDPOINT = '/v2/catalog';
 
 /**
  * One health check of a ProviderConfig's backend. A service broker gets
- * `HEAD <url>/<endpoint>` with the OSB headers and is healthy only on 200; a backup
+ * `GET <url>/<endpoint>` (default `/v2/catalog`) with the OSB headers and is healthy only on 200; a backup
  * manager gets `GET <url><endpoint>` with basic auth and is healthy on any 2xx. Never
  * throws for backend problems: they are the result. Rethrows an aborted signal's reason.
  */
@@ -60,7 +61,8 @@ export async function checkBrokerHealth(
   try {
     if (kind === 'servicebroker') {
       const { headers } = osbRequestHeaders({ auth, platform: 'kubernetes', hasBody: false });
-      const answer = await backend.call({ method: 'HEAD', path, headers, signal: opts.signal });
+      // GET, not HEAD: OSB defines GET /v2/catalog, and routers of many brokers answer HEAD with 404/405.
+      const answer = await backend.call({ method: 'GET', path, headers, signal: opts.signal });
       return answer.status === 200
         ? { healthy: true, message: 'Available' }
         : { healthy: false, message: `Received unexpected status ${answer.status}` };

@@ -45,7 +45,7 @@ void describe('readBackendSettings', () => {
     assert.equal(s.username, 'admin');
     assert.equal(s.password, 's3cret');
     assert.equal(s.serviceType, 'servicebroker');
-    assert.equal(s.healthCheckEndpoint, '/instances');
+    assert.equal(s.healthCheckEndpoint, '/v2/catalog');
   });
 
   void it('infers the backup-manager type from the name', async () => {

@@ -12,6 +12,9 @@ export interface BackendSettings {
   url: string;
   serviceType: ProviderServiceType;
   healthCheckEndpoint: string;
+  /** organization_guid / space_guid overrides for provisions through this broker. */
+  organizationGuid?: string;
+  spaceGuid?: string;
   username?: string;
   password?: string;
   caPem?: string;
@@ -19,6 +22,15 @@ export interface BackendSettings {
   serverName?: string;
   /** Changes whenever anything above changes: the key of cached clients. */
   fingerprint: string;
+}
+
+/**
+ * The health check of a backend whose ProviderConfig names none: `/v2/catalog` for a service
+ * broker, since every OSB broker serves it (the a9s `/instances` must be configured explicitly),
+ * and `/instances` for a backup manager.
+ */
+export function defaultHealthCheckEndpoint(type: ProviderServiceType): string {
+  return type === 'backupmanager' ? '/instances' : '/v2/catalog';
 }
 
 /** A ProviderConfig or one of its Secrets is missing or unusable; the message says what to fix. */
@@ -148,7 +160,10 @@ export async function readBackendSettings(name: string, src: SettingsSources): P
     providerConfigName: name,
     url: spec.url.trim(),
     serviceType: effectiveServiceType(name, spec.serviceType),
-    healthCheckEndpoint: spec.healthCheckEndpoint || '/instances',
+    healthCheckEndpoint:
+      spec.healthCheckEndpoint || defaultHealthCheckEndpoint(effectiveServiceType(name, spec.serviceType)),
+    ...(spec.organizationGuid ? { organizationGuid: spec.organizationGuid.trim() } : {}),
+    ...(spec.spaceGuid ? { spaceGuid: spec.spaceGuid.trim() } : {}),
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(caPem !== undefined ? { caPem } : {}),

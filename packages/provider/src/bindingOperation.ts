@@ -1,6 +1,10 @@
-/** An asynchronous bind or unbind the broker is still working on. */
+/**
+ * An asynchronous bind or unbind the broker is still working on, or (`unbind-due`) the
+ * orphan-mitigation unbind of a failed bind that the broker has not confirmed yet: it is sent
+ * again, with back-off, until the broker does.
+ */
 export interface PendingBindingOperation {
-  kind: 'bind' | 'unbind';
+  kind: 'bind' | 'unbind' | 'unbind-due';
   bindingId: string;
   key?: string;
 }
@@ -15,11 +19,11 @@ export function encodeBindingOperation(op: PendingBindingOperation): string {
 
 export function parseBindingOperation(value: string | undefined): PendingBindingOperation | undefined {
   if (!value) return undefined;
-  const m = /^(bind|unbind):([^:]+):(.*)$/s.exec(value);
+  const m = /^(bind|unbind|unbind-due):([^:]+):(.*)$/s.exec(value);
   if (!m) return undefined;
   const [, kind, bindingId, key] = m;
   return {
-    kind: kind as 'bind' | 'unbind',
+    kind: kind as PendingBindingOperation['kind'],
     bindingId: bindingId ?? '',
     ...(key ? { key } : {}),
   };

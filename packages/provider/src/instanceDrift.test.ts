@@ -22,10 +22,14 @@ void describe('instanceDrift', () => {
     assert.equal(instanceDrift({ ...base, observedPlanId: undefined }), undefined);
   });
 
-  void it('detects parameter changes and removals', () => {
+  void it('detects parameter changes and sends the desired set, without nulls for removed keys', () => {
     assert.deepEqual(
       instanceDrift({ ...base, desiredParameters: { a: 2 }, observedParameters: { a: 1, b: 1 } }),
-      { planChanged: false, parameters: { a: 2, b: null } },
+      { planChanged: false, parameters: { a: 2 } },
+    );
+    assert.equal(
+      instanceDrift({ ...base, desiredParameters: { a: 1 }, observedParameters: { a: 1, b: 1 } }),
+      undefined,
     );
   });
 

@@ -3,7 +3,7 @@ import { parameterDiff } from './parameterDiff.js';
 
 export interface InstanceDrift {
   planChanged: boolean;
-  /** The parameter diff to send; undefined when the parameters match. */
+  /** The full desired parameter set to send; undefined when every desired parameter has its value. */
   parameters?: JsonObject;
 }
 

@@ -45,17 +45,25 @@ export abstract class ManagedReconcile<
     return (this.status.atProvider ??= {} as A);
   }
 
-  /** Writes the accumulated status (only what changed) with fresh conditions. */
-  protected async commit(ready: ReadyState | undefined, syncedError?: string): Promise<void> {
+  /**
+   * Writes the accumulated status (only what changed) with fresh conditions. `keepSynced` leaves
+   * Synced as it is: a waiting state must not replace the failure it waits to retry.
+   */
+  protected async commit(
+    ready: ReadyState | undefined,
+    syncedError?: string,
+    opts: { keepSynced?: boolean } = {},
+  ): Promise<void> {
     const gen = this.obj.metadata.generation;
     let conditions = this.status.conditions;
     if (ready) conditions = withReady(conditions, ready, gen, this.ctx.now());
-    conditions = withSynced(
-      conditions,
-      syncedError === undefined ? {} : { error: syncedError },
-      gen,
-      this.ctx.now(),
-    );
+    if (!opts.keepSynced)
+      conditions = withSynced(
+        conditions,
+        syncedError === undefined ? {} : { error: syncedError },
+        gen,
+        this.ctx.now(),
+      );
     this.status.conditions = conditions;
     if (gen !== undefined) this.status.observedGeneration = gen;
     this.obj = await writeStatus(this.resources, this.obj, this.status, this.signal);

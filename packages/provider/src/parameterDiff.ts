@@ -1,11 +1,13 @@
 import { jsonEqualIgnoringArrayOrder, type JsonObject } from './jsonValues.js';
 
 /**
- * The `parameters` of an OSB update that turns the observed parameters into the desired ones:
- * a key that is no longer wanted is sent as null (brokers treat that as "back to the default"),
- * a new or changed key with its whole new value. Undefined when nothing differs, so that the
- * update request leaves `parameters` out and the broker does not see a parameter change. An
- * observed null is an unset parameter, not a value to remove again.
+ * The `parameters` of an OSB update that brings the broker to the desired parameters: the whole
+ * desired set, as the spec's update (PATCH) carries the parameters the instance should have. OSB
+ * defines no way to remove a parameter (a null is not a value a schema-validating broker
+ * accepts), so a key that is only in `observed` is no reason to update: a parameter is reset by
+ * setting it to its default value explicitly. Undefined when every desired key already has its
+ * value, so the update leaves `parameters` out and the broker sees no parameter change. A desired
+ * null is an unset parameter and matches an absent one.
  */
 export function parameterDiff(
   observed: JsonObject | undefined,
@@ -13,14 +15,12 @@ export function parameterDiff(
 ): JsonObject | undefined {
   const before = observed ?? {};
   const after = desired ?? {};
-  const diff: JsonObject = {};
-  for (const key of Object.keys(before)) {
-    if (before[key] !== undefined && before[key] !== null && after[key] === undefined) diff[key] = null;
-  }
-  for (const [key, value] of Object.entries(after)) {
+  const changed = Object.entries(after).some(([key, value]) => {
     if (value === undefined || (value === null && (before[key] === undefined || before[key] === null)))
-      continue;
-    if (!jsonEqualIgnoringArrayOrder(before[key], value)) diff[key] = value;
-  }
-  return Object.keys(diff).length > 0 ? diff : undefined;
+      return false;
+    return !jsonEqualIgnoringArrayOrder(before[key], value);
+  });
+  if (!changed) return undefined;
+  const full: JsonObject = Object.fromEntries(Object.entries(after).filter(([, v]) => v !== undefined));
+  return full;
 }

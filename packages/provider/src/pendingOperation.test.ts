@@ -12,6 +12,9 @@ void describe('pending operations', () => {
       { kind: 'provision' as const, key: 'op-1' },
       { kind: 'update' as const, key: 'a:b:c' },
       { kind: 'deprovision' as const },
+      { kind: 'provision' as const, key: 'op-2', startedAtMs: 1_764_680_000_000 },
+      { kind: 'cleanup-due' as const, startedAtMs: 5 },
+      { kind: 'cleanup' as const, key: 'del-1' },
     ]) {
       assert.deepEqual(parsePendingOperation(encodePendingOperation(op), never), op);
     }

@@ -27,7 +27,7 @@ import {
   startProviderCluster,
   waitFor,
   type ProviderCluster,
-} from './testSupport.js';
+} from './testing/index.js';
 
 type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
 

@@ -12,7 +12,14 @@ import {
   parseBindingOperation,
   type PendingBindingOperation,
 } from './bindingOperation.js';
-import { nextBindingId, renewAt, rotationDue } from './bindingRotation.js';
+import {
+  bindCleanupPending,
+  bindCleanupRefused,
+  decideBinding,
+  decideUnbind,
+  unbindErrorMeans,
+} from './bindingDecisions.js';
+import { renewAt, rotationDue } from './bindingRotation.js';
 import { findByIds } from './catalogIds.js';
 import { claimOf, composedFor } from './claimReferences.js';
 import { connectionEndpoints } from './connectionEndpoints.js';
@@ -24,7 +31,7 @@ import {
   type SecretRef,
 } from './connectionSecret.js';
 import { flattenCredentials } from './credentialFlattening.js';
-import { UserFacingError } from './errorMessages.js';
+import { UserFacingError, userMessageOf } from './errorMessages.js';
 import { available, creating, deleting, READY } from './managedConditions.js';
 import { ensureManaged, releaseManaged } from './managedMetadata.js';
 import type { ServiceBindingMr, ServiceBindingStatusT, ServiceInstanceMr } from './managedResources.js';
@@ -43,6 +50,9 @@ import type { ProviderContext } from './providerContext.js';
 import { reportFailure, ReconcileStepError, step } from './reconcileFailure.js';
 
 type AtProvider = NonNullable<ServiceBindingStatusT['atProvider']>;
+
+/** More than the longest path through decideBinding: a bound on the loop, not a limit it reaches. */
+const maxBindingSteps = 8;
 
 /** Waiting for another resource is not a failure of this one, but it is not in sync either. */
 class WaitingError extends UserFacingError {}
@@ -174,41 +184,66 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
       );
     }
 
-    const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
-    if (pendingOp) {
-      const outcome = await this.pollOperation(client, instance, ref, pendingOp);
-      if (outcome) return outcome;
+    // Observe, decide, perform; each step removes what led to it (see decideBinding).
+    const seen: { published?: boolean; atBroker?: boolean } = {};
+    for (let steps = 0; steps < maxBindingSteps; steps++) {
+      const annotations = this.obj.metadata.annotations ?? {};
+      const pending = parseBindingOperation(annotations[bindingOperationAnnotation]);
+      const predecessorId = annotations[predecessorBindingAnnotation];
+      const renew = annotations[bindingRenewAtAnnotation];
+      const next = decideBinding({
+        uid: this.uid,
+        bindingId: this.bindingId,
+        ...(pending ? { pending } : {}),
+        ...(predecessorId ? { predecessorId } : {}),
+        ...seen,
+        retrievable: entry.service.bindings_retrievable === true,
+        ...(renew ? { renewAt: renew } : {}),
+        nowMs: this.ctx.now().getTime(),
+        pollIntervalMs: this.ctx.timing.pollIntervalMs,
+      });
+      switch (next.step) {
+        case 'clean-up': {
+          const done = await this.cleanupUnbind(client, instance, next.bindingId);
+          if (done !== true) return done;
+          await this.annotate({ [bindingOperationAnnotation]: null });
+          break;
+        }
+        case 'poll': {
+          const outcome = await this.pollOperation(client, instance, ref, next.operation);
+          if (outcome) return outcome;
+          break;
+        }
+        case 'unbind-predecessor': {
+          const done = await this.unbind(client, instance, next.bindingId);
+          if (done !== true) return done;
+          await this.annotate({ [predecessorBindingAnnotation]: null });
+          break;
+        }
+        case 'read-secret': {
+          const secret = await step('CannotPublishConnectionDetails', () =>
+            readConnectionSecret(this.ctx.secrets, this.obj, ref, this.signal),
+          );
+          seen.published = secret !== undefined && this.atProvider.state === 'Created';
+          break;
+        }
+        case 'fetch':
+          seen.atBroker = await step('CannotObserveExternalResource', () =>
+            this.bindingExists(client, instance, this.bindingId),
+          );
+          break;
+        case 'bind':
+          return this.bind(client, instance, entry, ref, next.bindingId, undefined);
+        case 'rotate':
+          this.logger.info({ binding: next.predecessorId, successor: next.bindingId }, 'rotating binding');
+          return this.bind(client, instance, entry, ref, next.bindingId, next.predecessorId);
+        case 'steady':
+          await this.commit(available());
+          this.ctx.gate.succeeded(this.key);
+          return { requeueAfterMs: next.requeueAfterMs };
+      }
     }
-
-    // Finish a rotation that was interrupted before the predecessor was unbound.
-    const predecessor = this.obj.metadata.annotations?.[predecessorBindingAnnotation];
-    if (predecessor) {
-      const done = await this.unbind(client, instance, predecessor);
-      if (!done) return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
-      await this.annotate({ [predecessorBindingAnnotation]: null });
-    }
-
-    const secret = await step('CannotPublishConnectionDetails', () =>
-      readConnectionSecret(this.ctx.secrets, this.obj, ref, this.signal),
-    );
-    let bound = secret !== undefined && this.atProvider.state === 'Created';
-    if (bound && entry.service.bindings_retrievable) {
-      bound = await step('CannotObserveExternalResource', () =>
-        this.bindingExists(client, instance, this.bindingId),
-      );
-    }
-    if (!bound) return this.bind(client, instance, entry, ref, this.bindingId, undefined);
-
-    const due = rotationDue(this.obj.metadata.annotations?.[bindingRenewAtAnnotation], this.ctx.now());
-    if (due.due) {
-      const newId = nextBindingId(this.uid, this.bindingId);
-      const predecessorId = this.bindingId;
-      this.logger.info({ binding: predecessorId, successor: newId }, 'rotating binding');
-      return this.bind(client, instance, entry, ref, newId, predecessorId);
-    }
-    await this.commit(available());
-    this.ctx.gate.succeeded(this.key);
-    return { requeueAfterMs: Math.min(this.ctx.timing.pollIntervalMs, due.inMs ?? Infinity) };
+    throw new Error(`the reconcile of binding ${this.obj.metadata.name ?? ''} did not settle`);
   }
 
   private async bindingExists(
@@ -258,25 +293,27 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     const result = await step(
       'CannotCreateExternalResource',
       () =>
-        client.bindWithOrphanMitigation(
-          instance.instanceId,
-          bindingId,
-          {
-            serviceId: instance.serviceId,
-            planId: instance.planId,
-            ...(fp.parameters ? { parameters: fp.parameters } : {}),
-            ...(fp.bindResource || fp.appGuid
-              ? {
-                  bindResource: {
-                    ...(fp.bindResource ?? {}),
-                    ...(fp.appGuid && !fp.bindResource?.appGuid ? { appGuid: fp.appGuid } : {}),
-                  },
-                }
-              : {}),
-            context: kubernetesContext(this.obj, fp.context, this.ctx.platform),
-            ...(predecessorId && rotatable ? { predecessorBindingId: predecessorId } : {}),
-          },
-          { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+        this.bindOrRecordCleanup(bindingId, () =>
+          client.bindWithOrphanMitigation(
+            instance.instanceId,
+            bindingId,
+            {
+              serviceId: instance.serviceId,
+              planId: instance.planId,
+              ...(fp.parameters ? { parameters: fp.parameters } : {}),
+              ...(fp.bindResource || fp.appGuid
+                ? {
+                    bindResource: {
+                      ...(fp.bindResource ?? {}),
+                      ...(fp.appGuid && !fp.bindResource?.appGuid ? { appGuid: fp.appGuid } : {}),
+                    },
+                  }
+                : {}),
+              context: kubernetesContext(this.obj, fp.context, this.ctx.platform),
+              ...(predecessorId && rotatable ? { predecessorBindingId: predecessorId } : {}),
+            },
+            { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+          ),
         ),
       () => this.ctx.gate.failed(this.key),
     );
@@ -292,6 +329,56 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
       return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
     }
     return this.publish(client, instance, ref, bindingId, result, predecessorId);
+  }
+
+  /**
+   * Runs a bind; when it fails and orphan mitigation could not confirm its unbind (it failed, or
+   * the broker unbinds asynchronously), records that unbind as pending operation before the
+   * failure is reported, so that it is repeated (with back-off, across restarts) until the
+   * broker confirms, and the failure message says so.
+   */
+  private async bindOrRecordCleanup<T>(bindingId: string, bind: () => Promise<T>): Promise<T> {
+    try {
+      return await bind();
+    } catch (err) {
+      const report = err instanceof OsbError ? err.orphanMitigation : undefined;
+      if (!report || report.state === 'done') throw err;
+      await this.annotate({
+        [bindingOperationAnnotation]: encodeBindingOperation(
+          report.state === 'accepted'
+            ? {
+                kind: 'unbind',
+                bindingId,
+                ...(report.operation !== undefined ? { key: report.operation } : {}),
+              }
+            : { kind: 'unbind-due', bindingId },
+        ),
+      });
+      throw new UserFacingError(
+        bindCleanupPending(
+          userMessageOf(err),
+          report.state === 'failed' && report.error ? userMessageOf(report.error) : undefined,
+        ),
+      );
+    }
+  }
+
+  /** The owed clean-up unbind of a failed bind; a refusal keeps the pending clean-up in Synced. */
+  private async cleanupUnbind(
+    client: OsbClient,
+    instance: BindableInstance,
+    bindingId: string,
+  ): Promise<true | ReconcileOutcome> {
+    try {
+      return await this.unbind(client, instance, bindingId);
+    } catch (err) {
+      if (!(err instanceof ReconcileStepError)) throw err;
+      throw new ReconcileStepError(
+        err.reason,
+        new UserFacingError(bindCleanupRefused(err.userMessage)),
+        err.retryAfterMs,
+      );
+    }
   }
 
   /** Writes the credentials of a created binding and records it as the current one. */
@@ -342,8 +429,8 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
         `Rotated the credentials: binding ${bindingId} replaces ${previous}.`,
       );
       const done = await this.unbind(client, instance, previous);
-      if (done) await this.annotate({ [predecessorBindingAnnotation]: null });
-      else return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+      if (done === true) await this.annotate({ [predecessorBindingAnnotation]: null });
+      else return done;
     }
     const due = rotationDue(renew?.toISOString(), this.ctx.now());
     return { requeueAfterMs: Math.min(this.ctx.timing.pollIntervalMs, due.inMs ?? Infinity) };
@@ -397,15 +484,17 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
     return this.publish(client, instance, ref, op.bindingId, binding, predecessor);
   }
 
-  /** Unbinds `bindingId`; true when it is gone, false while the broker works on it asynchronously. */
-  private async unbind(client: OsbClient, ids: BindableInstance, bindingId: string): Promise<boolean> {
-    const gated = this.gated();
-    if (gated)
-      throw new ReconcileStepError(
-        'CannotDeleteExternalResource',
-        new UserFacingError('waiting to retry the unbind'),
-        gated.requeueAfterMs,
-      );
+  /**
+   * Unbinds `bindingId`: true when the broker confirmed it is gone, else the reconcile's outcome
+   * (the broker works on it asynchronously, or the back-off of a failed unbind runs).
+   */
+  private async unbind(
+    client: OsbClient,
+    ids: BindableInstance,
+    bindingId: string,
+  ): Promise<true | ReconcileOutcome> {
+    const next = decideUnbind(this.ctx.gate.waitMs(this.key));
+    if (next.kind === 'wait') return { requeueAfterMs: next.requeueAfterMs };
     let result;
     try {
       result = await client.unbind(
@@ -415,8 +504,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
         { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
       );
     } catch (err) {
-      if (err instanceof OsbError && (err.isGone() || err.isInstanceNotFound() || err.isNotFound()))
-        return true;
+      if (err instanceof OsbError && unbindErrorMeans(err) === 'gone') return true;
       throw new ReconcileStepError('CannotDeleteExternalResource', err, this.ctx.gate.failed(this.key));
     }
     if (result.kind === 'async') {
@@ -427,8 +515,9 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
           ...(result.operation !== undefined ? { key: result.operation } : {}),
         }),
       });
-      return false;
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
     }
+    // The back-off is not reset: a bind that keeps failing must keep backing off between clean-ups.
     return true;
   }
 
@@ -440,7 +529,7 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
         const ids = { instanceId: at.instanceId, serviceId: at.serviceID, planId: at.planID };
         const client = await this.connect();
         const pendingOp = parseBindingOperation(this.obj.metadata.annotations?.[bindingOperationAnnotation]);
-        if (pendingOp) {
+        if (pendingOp && pendingOp.kind !== 'unbind-due') {
           const lo = await step('CannotObserveExternalResource', () =>
             client.bindingLastOperation(
               ids.instanceId,
@@ -460,13 +549,16 @@ class BindingReconcile extends ManagedReconcile<ServiceBindingMr, ServiceBinding
           }
           await this.annotate({ [bindingOperationAnnotation]: null });
         }
+        // Waiting for the back-off of a failed unbind writes nothing (see decideUnbind).
+        const next = decideUnbind(this.ctx.gate.waitMs(this.key));
+        if (next.kind === 'wait') return { requeueAfterMs: next.requeueAfterMs };
         this.atProvider.state = 'Deleting';
-        await this.commit(deleting('Unbinding at the broker.'));
+        await this.commit(deleting('Unbinding at the broker.'), undefined, { keepSynced: true });
         const ids2 = [this.bindingId, this.obj.metadata.annotations?.[predecessorBindingAnnotation]];
-        if (pendingOp?.kind === 'bind') ids2.push(pendingOp.bindingId);
+        if (pendingOp?.kind === 'bind' || pendingOp?.kind === 'unbind-due') ids2.push(pendingOp.bindingId);
         for (const id of new Set(ids2.filter((x): x is string => !!x))) {
           const done = await this.unbind(client, ids, id);
-          if (!done) return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
+          if (done !== true) return done;
         }
       }
     }

@@ -1,21 +1,40 @@
 import { instanceStates } from '@klutch/api';
 import {
+  maximumPollingDurationMs,
   OsbError,
   type LastOperationResult,
   type OsbClient,
   type OsbPlan,
   type OsbService,
 } from '@klutch/broker-clients';
-import { isBeingDeleted, type Logger, type ReconcileOutcome, type Reconciler } from '@klutch/kube';
+import {
+  getCondition,
+  isBeingDeleted,
+  type Logger,
+  type ReconcileOutcome,
+  type Reconciler,
+} from '@klutch/kube';
 import { bindingsOfInstance, deletionBlockedByBindings } from './claimReferences.js';
+import { findByIds } from './catalogIds.js';
+import { UserFacingError, userMessageOf } from './errorMessages.js';
 import { instanceReadyState } from './instanceConditions.js';
+import {
+  cleanupPending,
+  decideCleanup,
+  decideObserved,
+  decideOperation,
+  decideWaiting,
+  type DeleteAnswer,
+  type InstanceDecision,
+} from './instanceDecisions.js';
 import { instanceDrift } from './instanceDrift.js';
 import { isJsonObject, type JsonObject } from './jsonValues.js';
-import { available, creating, deleting, unavailable } from './managedConditions.js';
+import { available, creating, deleting, SYNCED } from './managedConditions.js';
 import { ensureManaged, releaseManaged, statusTime } from './managedMetadata.js';
 import type { ServiceInstanceMr, ServiceInstanceStatusT } from './managedResources.js';
 import { externalNameAnnotation } from './names.js';
 import { kubernetesContext, originatingIdentity } from './osbContext.js';
+import { provisionGuids } from './platformGuids.js';
 import {
   encodePendingOperation,
   parsePendingOperation,
@@ -91,7 +110,7 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
       this.atProvider.instanceId = id;
       await this.commit(creating('Preparing to provision the instance.'));
     }
-    const { client } = await step('CannotConnectToProvider', () =>
+    const { client, settings } = await step('CannotConnectToProvider', () =>
       this.ctx.osbClientFor(this.obj.spec.providerConfigRef?.name ?? '', this.signal),
     );
     const { service, plan } = await step('CannotResolveServiceAndPlan', () =>
@@ -102,32 +121,53 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
 
     const pending = this.pendingOperation();
     if (pending) {
-      const outcome = await this.pollPending(client, pending, id);
+      const outcome = await this.settlePending(client, pending, id, maximumPollingDurationMs(plan));
       if (outcome) return outcome;
     }
 
     const observed = await step('CannotObserveExternalResource', () => this.observe(client, service, id));
-    if (!observed.exists) return this.provision(client, service, plan, id);
-    this.record(observed);
-
-    const ready = instanceReadyState({ state: observed.state });
-    const drift = instanceDrift({
-      desiredPlanId: plan.id,
-      observedPlanId: observed.planId ?? this.atProvider.planId,
-      desiredParameters: this.forProvider.parameters,
-      observedParameters: observed.parameters ?? this.atProvider.parameters,
+    if (observed.exists) this.record(observed);
+    const drift = observed.exists
+      ? instanceDrift({
+          desiredPlanId: plan.id,
+          observedPlanId: observed.planId ?? this.atProvider.planId,
+          desiredParameters: this.forProvider.parameters,
+          observedParameters: observed.parameters ?? this.atProvider.parameters,
+        })
+      : undefined;
+    const next = decideObserved({
+      exists: observed.exists,
+      ready: instanceReadyState({ state: observed.state }),
+      drift: drift !== undefined,
+      backoffRemainingMs: this.ctx.gate.waitMs(this.key),
     });
-    if (drift && ready.reason === 'Available')
-      return this.update(client, service, plan, id, drift.parameters);
+    switch (next.step) {
+      case 'wait':
+        return (await this.perform(decideWaiting(undefined))) ?? {};
+      case 'provision':
+        return this.provision(client, service, plan, id, settings);
+      case 'update':
+        return this.update(client, service, plan, id, drift?.parameters);
+      default:
+        await this.commit(next.ready);
+        this.ctx.gate.succeeded(this.key);
+        return {
+          requeueAfterMs:
+            next.ready.reason === 'Available'
+              ? this.ctx.timing.pollIntervalMs
+              : this.ctx.operationPolls.next(this.key),
+        };
+    }
+  }
 
-    await this.commit(ready);
-    this.ctx.gate.succeeded(this.key);
-    return {
-      requeueAfterMs:
-        ready.reason === 'Available'
-          ? this.ctx.timing.pollIntervalMs
-          : this.ctx.operationPolls.next(this.key),
-    };
+  /** Back-off of repeated clean-ups, apart from the one of provision retries. */
+  private get cleanupKey(): string {
+    return `${this.key}/cleanup`;
+  }
+
+  private lastError(): string | undefined {
+    const synced = getCondition(this.status.conditions, SYNCED);
+    return synced?.status === 'False' ? synced.message : undefined;
   }
 
   private pendingOperation(): PendingOperation | undefined {
@@ -138,14 +178,71 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
   }
 
   /**
-   * Polls a running operation once. Returns the reconcile's outcome while it is still running or
-   * when it failed; undefined when it finished and the reconcile should go on.
+   * Performs a decision: records the pending operation, starts its back-off, writes the status
+   * (nothing at all while waiting) and the Event. Returns the reconcile's outcome, or undefined
+   * when the reconcile goes on.
    */
-  private async pollPending(
+  private async perform(
+    decision: InstanceDecision,
+    retryAfterMs?: number,
+  ): Promise<ReconcileOutcome | undefined> {
+    if (decision.step === 'wait') {
+      return {
+        requeueAfterMs: Math.max(this.ctx.gate.waitMs(this.key), this.ctx.gate.waitMs(this.cleanupKey)),
+      };
+    }
+    if (decision.pending) this.status.pendingOperation = encodePendingOperation(decision.pending);
+    else delete this.status.pendingOperation;
+    if (decision.step !== 'poll') this.ctx.operationPolls.done(this.key);
+    let delay: number | undefined;
+    if (decision.backoff === 'change') delay = this.ctx.gate.failed(this.key);
+    if (decision.backoff === 'cleanup') delay = this.ctx.gate.failed(this.cleanupKey);
+    if (decision.step === 'released') {
+      this.ctx.gate.succeeded(this.key);
+      this.ctx.gate.succeeded(this.cleanupKey);
+      this.atProvider.state = 'deleted';
+      await this.commit(decision.ready);
+      await releaseManaged(this.ctx.instances, this.obj, this.signal);
+      return {};
+    }
+    // Until the clean-up is confirmed and a provision succeeds, nothing usable exists.
+    if (decision.pending?.kind === 'cleanup' || decision.pending?.kind === 'cleanup-due')
+      delete this.atProvider.state;
+    await this.commit(decision.ready, decision.error, decision.keepSynced ? { keepSynced: true } : {});
+    if (decision.event)
+      await this.ctx.events.warning(this.obj, decision.event.reason, decision.event.message);
+    if (decision.step === 'poll')
+      return { requeueAfterMs: this.ctx.operationPolls.next(this.key, retryAfterMs) };
+    if (decision.step === 'failed') {
+      // A clean-up that is owed is sent right away; its own failures back off.
+      const cleanupNow = decision.pending?.kind === 'cleanup-due' && decision.backoff === 'change';
+      return { requeueAfterMs: cleanupNow ? this.ctx.timing.operationPollIntervalMs : (delay ?? 0) };
+    }
+    if (this.status.pendingOperation === undefined && decision.ready?.reason === 'Unavailable') {
+      // A clean-up finished: provision again once the provision's back-off allows it.
+      const wait = this.ctx.gate.waitMs(this.key);
+      if (wait > 0) return { requeueAfterMs: wait };
+    }
+    return undefined;
+  }
+
+  /**
+   * Brings a pending operation forward once: polls it, or sends the clean-up DELETE that is owed.
+   * Returns the reconcile's outcome, or undefined when it is over and the reconcile goes on.
+   */
+  private async settlePending(
     client: OsbClient,
     pending: PendingOperation,
     id: string,
+    maxPollingMs: number | undefined,
   ): Promise<ReconcileOutcome | undefined> {
+    if (pending.kind === 'cleanup-due') {
+      if (this.ctx.gate.waitMs(this.cleanupKey) > 0) return this.perform(decideWaiting(pending));
+      const answer = await this.sendDelete(client, id);
+      const decision = decideCleanup(answer, { nowMs: this.ctx.now().getTime(), ...this.lastErrorField() });
+      if (decision.step === 'continue') this.ctx.gate.succeeded(this.cleanupKey);
+      return this.perform(decision);
+    }
     const lo: LastOperationResult = await step('CannotObserveExternalResource', () =>
       client.lastOperation(
         id,
@@ -153,52 +250,49 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
           ...(pending.key !== undefined ? { operation: pending.key } : {}),
           ...(this.atProvider.serviceId ? { serviceId: this.atProvider.serviceId } : {}),
           ...(this.atProvider.planId ? { planId: this.atProvider.planId } : {}),
-          deleting: pending.kind === 'deprovision',
+          deleting: pending.kind === 'deprovision' || pending.kind === 'cleanup',
         },
         this.requestOptions(),
       ),
     );
-    if (lo.state === 'in progress') {
-      const ready =
-        isBeingDeleted(this.obj) && pending.kind !== 'deprovision'
-          ? deleting(`Waiting for the running ${pending.kind} to finish before deprovisioning.`)
-          : instanceReadyState({ pending: pending.kind });
-      await this.commit(
-        lo.description ? { ...ready, message: `${ready.message ?? ''} ${lo.description}`.trim() } : ready,
-      );
-      return { requeueAfterMs: this.ctx.operationPolls.next(this.key, lo.retryAfterMs) };
-    }
-    delete this.status.pendingOperation;
-    this.ctx.operationPolls.done(this.key);
-    if (lo.state === 'succeeded') {
-      this.ctx.gate.succeeded(this.key);
-      if (pending.kind === 'deprovision') {
-        this.atProvider.state = 'deleted';
-        await this.commit(deleting('The instance has been deprovisioned.'));
-        await releaseManaged(this.ctx.instances, this.obj, this.signal);
-        return {};
-      }
+    const decision = decideOperation({
+      pending,
+      answer: lo,
+      deleting: isBeingDeleted(this.obj),
+      nowMs: this.ctx.now().getTime(),
+      ...(maxPollingMs !== undefined ? { maximumPollingDurationMs: maxPollingMs } : {}),
+      ...this.lastErrorField(),
+    });
+    if (decision.step === 'poll') return this.perform(decision, lo.retryAfterMs);
+    if (decision.step === 'continue') {
+      if (pending.kind === 'cleanup') this.ctx.gate.succeeded(this.cleanupKey);
+      else this.ctx.gate.succeeded(this.key);
       if (pending.kind === 'provision') this.atProvider.state ??= 'provisioned';
-      return undefined;
     }
-    // failed: the operation is over; a new attempt waits for the back-off.
-    const message = lo.description
-      ? `The broker reports the ${pending.kind} as failed: ${lo.description}`
-      : `The broker reports the ${pending.kind} as failed without a description.`;
-    const delay = this.ctx.gate.failed(this.key);
-    const ready =
-      pending.kind === 'update' && lo.instanceUsable !== false ? available(message) : unavailable(message);
-    await this.commit(ready, message);
-    await this.ctx.events.warning(
-      this.obj,
-      pending.kind === 'provision'
-        ? 'CannotCreateExternalResource'
-        : pending.kind === 'update'
-          ? 'CannotUpdateExternalResource'
-          : 'CannotDeleteExternalResource',
-      message,
-    );
-    return { requeueAfterMs: delay };
+    return this.perform(decision);
+  }
+
+  private lastErrorField(): { lastError?: string } {
+    const e = this.lastError();
+    return e !== undefined ? { lastError: e } : {};
+  }
+
+  /** A DELETE of the instance; 410 (and the a9s 404 of an unknown instance) mean it is gone. */
+  private async sendDelete(client: OsbClient, id: string): Promise<DeleteAnswer> {
+    try {
+      const result = await client.deprovision(
+        id,
+        { serviceId: this.atProvider.serviceId ?? '', planId: this.atProvider.planId ?? '' },
+        { ...this.requestOptions(), acceptsIncomplete: true },
+      );
+      return result.kind === 'async'
+        ? { kind: 'async', ...(result.operation !== undefined ? { operation: result.operation } : {}) }
+        : { kind: 'gone' };
+    } catch (err) {
+      if (err instanceof OsbError && (err.isInstanceNotFound() || err.isGone())) return { kind: 'gone' };
+      if (!(err instanceof OsbError)) throw err;
+      return { kind: 'error', message: userMessageOf(err) };
+    }
   }
 
   /**
@@ -275,19 +369,13 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     return kubernetesContext(this.obj, this.forProvider.context, this.ctx.platform);
   }
 
-  private gated(): ReconcileOutcome | undefined {
-    const wait = this.ctx.gate.waitMs(this.key);
-    return wait > 0 ? { requeueAfterMs: wait } : undefined;
-  }
-
   private async provision(
     client: OsbClient,
     service: OsbService,
     plan: OsbPlan,
     id: string,
+    settings: { organizationGuid?: string; spaceGuid?: string },
   ): Promise<ReconcileOutcome> {
-    const gated = this.gated();
-    if (gated) return gated;
     // The ids are recorded before the request: a deletion must be able to deprovision whatever
     // this request may create, even if the provider stops right after sending it.
     this.atProvider.serviceId = service.id;
@@ -295,29 +383,37 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     if (this.forProvider.parameters !== undefined) this.atProvider.parameters = this.forProvider.parameters;
     delete this.atProvider.state;
     await this.commit(creating('Provisioning the instance at the broker.'));
-    const result = await step(
-      'CannotCreateExternalResource',
-      () =>
-        client.provisionWithOrphanMitigation(
-          id,
-          {
-            serviceId: service.id,
-            planId: plan.id,
-            ...(this.forProvider.parameters !== undefined ? { parameters: this.forProvider.parameters } : {}),
-            context: this.context(),
-            ...(this.forProvider.organizationGuid
-              ? { organizationGuid: this.forProvider.organizationGuid }
-              : {}),
-            ...(this.forProvider.spaceGuid ? { spaceGuid: this.forProvider.spaceGuid } : {}),
-          },
-          { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
-        ),
-      () => this.ctx.gate.failed(this.key),
-    );
+    const guids = provisionGuids({
+      mr: this.obj,
+      instance: {
+        ...(this.forProvider.organizationGuid ? { organizationGuid: this.forProvider.organizationGuid } : {}),
+        ...(this.forProvider.spaceGuid ? { spaceGuid: this.forProvider.spaceGuid } : {}),
+      },
+      providerConfig: settings,
+      platform: this.ctx.platform,
+    });
+    let result;
+    try {
+      result = await client.provisionWithOrphanMitigation(
+        id,
+        {
+          serviceId: service.id,
+          planId: plan.id,
+          ...(this.forProvider.parameters !== undefined ? { parameters: this.forProvider.parameters } : {}),
+          context: this.context(),
+          organizationGuid: guids.organizationGuid,
+          spaceGuid: guids.spaceGuid,
+        },
+        { ...this.requestOptions(), acceptsIncomplete: this.acceptsIncomplete() },
+      );
+    } catch (err) {
+      throw await this.provisionFailed(err);
+    }
     if (result.dashboardUrl) this.atProvider.dashboardUrl = result.dashboardUrl;
     if (result.kind === 'async') {
       this.status.pendingOperation = encodePendingOperation({
         kind: 'provision',
+        startedAtMs: this.ctx.now().getTime(),
         ...(result.operation !== undefined ? { key: result.operation } : {}),
       });
       await this.commit(instanceReadyState({ pending: 'provision' }));
@@ -330,6 +426,47 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
   }
 
+  /**
+   * A failed provision. When orphan mitigation could not confirm its clean-up DELETE (it failed,
+   * or the broker deletes asynchronously), the clean-up is recorded as pending operation before
+   * the failure is reported: it is repeated (with back-off, across restarts) until the broker
+   * confirms, and provisioning waits for it.
+   */
+  private async provisionFailed(err: unknown): Promise<ReconcileStepError> {
+    const delay = this.ctx.gate.failed(this.key);
+    const report = err instanceof OsbError ? err.orphanMitigation : undefined;
+    if (!report || report.state === 'done')
+      return new ReconcileStepError('CannotCreateExternalResource', err, delay);
+    const message = userMessageOf(err);
+    const nowMs = this.ctx.now().getTime();
+    this.status.pendingOperation = encodePendingOperation(
+      report.state === 'accepted'
+        ? {
+            kind: 'cleanup',
+            startedAtMs: nowMs,
+            ...(report.operation !== undefined ? { key: report.operation } : {}),
+          }
+        : { kind: 'cleanup-due', startedAtMs: nowMs },
+    );
+    if (report.state === 'failed') this.ctx.gate.failed(this.cleanupKey);
+    const failure = cleanupPending(
+      report.state === 'failed' && report.error
+        ? `${message} The clean-up DELETE failed too: ${userMessageOf(report.error)}`
+        : message,
+    );
+    await this.commit(failure.ready, failure.error);
+    return new ReconcileStepError(
+      'CannotCreateExternalResource',
+      new UserFacingError(failure.error ?? message),
+      Math.min(
+        delay,
+        report.state === 'failed'
+          ? this.ctx.gate.waitMs(this.cleanupKey)
+          : this.ctx.timing.operationPollIntervalMs,
+      ),
+    );
+  }
+
   private async update(
     client: OsbClient,
     service: OsbService,
@@ -337,11 +474,6 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     id: string,
     parameters: JsonObject | undefined,
   ): Promise<ReconcileOutcome> {
-    const gated = this.gated();
-    if (gated) {
-      await this.commit(instanceReadyState({ state: this.atProvider.state }));
-      return gated;
-    }
     const previousPlanId = this.atProvider.planId;
     const result = await step(
       'CannotUpdateExternalResource',
@@ -366,6 +498,7 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     if (result.kind === 'async') {
       this.status.pendingOperation = encodePendingOperation({
         kind: 'update',
+        startedAtMs: this.ctx.now().getTime(),
         ...(result.operation !== undefined ? { key: result.operation } : {}),
       });
       await this.commit(instanceReadyState({ pending: 'update' }));
@@ -400,14 +533,15 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
       this.ctx.osbClientFor(this.obj.spec.providerConfigRef?.name ?? '', this.signal),
     );
     const pending = this.pendingOperation();
-    if (pending) {
-      const outcome = await this.pollPending(client, pending, id);
+    // An owed clean-up is a deprovision: the deletion sends it.
+    if (pending && pending.kind !== 'cleanup-due') {
+      const outcome = await this.settlePending(client, pending, id, await this.pollingLimit(client));
       if (outcome) return outcome;
     }
-    const gated = this.gated();
-    if (gated) return gated;
+    if (this.ctx.gate.waitMs(this.key) > 0) return (await this.perform(decideWaiting(undefined))) ?? {};
     const serviceId = this.atProvider.serviceId;
     const planId = this.atProvider.planId;
+    delete this.status.pendingOperation;
     await this.commit(deleting('Deprovisioning the instance at the broker.'));
     let result;
     try {
@@ -426,16 +560,31 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     if (result.kind === 'async') {
       this.status.pendingOperation = encodePendingOperation({
         kind: 'deprovision',
+        startedAtMs: this.ctx.now().getTime(),
         ...(result.operation !== undefined ? { key: result.operation } : {}),
       });
       await this.commit(instanceReadyState({ pending: 'deprovision' }));
       return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
     }
     this.ctx.gate.succeeded(this.key);
+    this.ctx.gate.succeeded(this.cleanupKey);
     this.atProvider.state = 'deleted';
     await this.commit(deleting('The instance has been deprovisioned.'));
     await releaseManaged(this.ctx.instances, this.obj, this.signal);
     return {};
+  }
+
+  /** The plan's maximum_polling_duration, looked up by the recorded ids (the spec may have changed). */
+  private async pollingLimit(client: OsbClient): Promise<number | undefined> {
+    try {
+      const catalog = await client.getCatalog({ signal: this.signal });
+      const entry = findByIds(catalog, this.atProvider.serviceId ?? '', this.atProvider.planId ?? '');
+      return entry ? maximumPollingDurationMs(entry.plan) : undefined;
+    } catch (err) {
+      if (this.signal.aborted) throw err;
+      // Without the catalog the operation is polled without a limit; the next reconcile tries again.
+      return undefined;
+    }
   }
 }
 

@@ -65,11 +65,20 @@ export const providerConfigSpec = object(
     }),
     healthCheckEndpoint: string({
       description:
-        'Path that is requested to check the health of the backend, e.g. /osb_ext/v1/healthy for a9s brokers or /v2/healthy for backup managers.',
-      default: '/instances',
+        'Path that is requested (GET) to check the health of the backend. When left out: /v2/catalog for a service broker (every OSB broker has it; a9s brokers may set /instances), /instances for a backup manager.',
       rules: [
         { rule: "self.startsWith('/')", message: 'healthCheckEndpoint must be a path starting with /.' },
       ],
+    }),
+    organizationGuid: string({
+      description:
+        'organization_guid sent with every provision of this broker. When left out, a GUID derived from the control-plane cluster (the UID of its kube-system namespace) is sent; a ServiceInstance may override it with spec.forProvider.organizationGuid.',
+      minLength: 1,
+    }),
+    spaceGuid: string({
+      description:
+        "space_guid sent with every provision of this broker. When left out, a GUID derived from the organization GUID and the namespace of the consumer's claim is sent; a ServiceInstance may override it with spec.forProvider.spaceGuid.",
+      minLength: 1,
     }),
     providerCredentials: required(
       object(

@@ -188,6 +188,8 @@ export class FakeOsbBroker {
       }
     }
     if (seg[0] === 'instances') {
+      // A plain OSB broker has no /instances at all.
+      if (!this.behaviour.a9sExtensions) return { status: 404, rawBody: '404 page not found' };
       if (seg.length === 1 && (m === 'GET' || m === 'HEAD')) return json(200, { resources: [] });
       if (seg.length === 2 && seg[1] !== undefined && m === 'GET') {
         if (!this.behaviour.a9sExtensions) return { status: 404, rawBody: '404 page not found' };

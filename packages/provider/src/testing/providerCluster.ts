@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeClient, ResourceClient, type KubeObject } from '@klutch/kube';
 import { startCluster, type TestCluster } from '@klutch/testenv';
-import { claimNameLabel, claimNamespaceLabel, instanceTypeLabel } from './names.js';
+import { claimNameLabel, claimNamespaceLabel, instanceTypeLabel } from '../names.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 export interface ProviderCluster {
   cluster: TestCluster;
