@@ -221,7 +221,10 @@ export function createAppClusterBindingReconciler(deps: AppClusterBindingReconci
       const input = JSON.stringify([check.kubeconfig, perms]);
       const prev = lastAccess.get(key);
       const now = Date.now();
-      if (prev && prev.input === input && now - prev.at < interval) obs.appCluster = prev.result;
+      // A failure is checked again sooner: the fix (a RoleBinding in the app cluster, say) has no event here.
+      // (Valid a little shorter than the requeue below, so the timed reconcile checks again.)
+      const validFor = (prev?.result.ok ? interval : Math.min(interval, 30_000)) * 0.9;
+      if (prev && prev.input === input && now - prev.at < validFor) obs.appCluster = prev.result;
       else {
         obs.appCluster = await checkAccess(check.kubeconfig, perms, signal);
         lastAccess.set(key, { input, at: now, result: obs.appCluster });
