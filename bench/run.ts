@@ -1,10 +1,12 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
 //   npm run bench -- data-services [--instances 50] [--bulk 500]
+//   npm run bench -- control-plane-mode [--steps 1,5,10] [--idle-seconds 30]
 //   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--unrelated-secrets 5000] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
+import { controlPlaneModeCost } from './controlPlaneModeBenchmarks.js';
 import { provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
 import {
   buildTime,
@@ -28,13 +30,20 @@ const { values, positionals } = parseArgs({
     idle: { type: 'string', default: '50' },
     'unrelated-secrets': { type: 'string', default: '5000' },
     'konnector-node-options': { type: 'string', default: '' },
+    steps: { type: 'string', default: '1,5,10' },
+    'idle-seconds': { type: 'string', default: '30' },
   },
 });
 
 const suite = positionals[0] ?? 'testbed';
-if (suite !== 'testbed' && suite !== 'data-services' && suite !== 'binding') {
+if (
+  suite !== 'testbed' &&
+  suite !== 'data-services' &&
+  suite !== 'binding' &&
+  suite !== 'control-plane-mode'
+) {
   process.stderr.write(
-    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding\n`,
+    `unknown benchmark suite ${JSON.stringify(suite)}; available: testbed, data-services, binding, control-plane-mode\n`,
   );
   process.exit(2);
 }
@@ -68,6 +77,10 @@ if (suite === 'testbed') {
       values['konnector-node-options'].split(' ').filter(Boolean),
       Number(values['unrelated-secrets']),
     ),
+  );
+} else if (suite === 'control-plane-mode') {
+  await step('control-plane mode cost', () =>
+    controlPlaneModeCost(values.steps.split(',').map(Number), Number(values['idle-seconds'])),
   );
 } else {
   await step('provisioning overhead', () => provisioningOverhead(Number(values.instances)));

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { renderKubeconfig } from './kubeconfigFile.js';
 import { ManagedProcess } from './managedProcess.js';
 import { registerForReaping } from './processReaper.js';
@@ -102,7 +102,8 @@ export interface LocalDeployment {
 
 /**
  * Reads the Deployment from the cluster and runs its container locally: `programFor(image)` names
- * the TypeScript entry point of the image (e.g. packages/konnector/src/main.ts). The pod gets a
+ * the TypeScript entry point of the image (e.g. packages/konnector/src/main.ts, run from source),
+ * its compiled entry point (dist/main.js) or its launcher (packages/konnector/bin/konnector). The pod gets a
  * loopback address of its own as its IP, so several "pods" can listen on the same port.
  */
 export async function startDeploymentLocally(
@@ -146,13 +147,24 @@ export async function startDeploymentLocally(
     { mode: 0o600 },
   );
   const program = opts.programFor(runtime.image);
+  // A TypeScript entry point runs from source, a .js file with node; anything else is a launcher.
+  const [command, ...programArgs] = program.endsWith('.ts')
+    ? [process.execPath, '--conditions=source', '--import', 'tsx', program]
+    : program.endsWith('.js')
+      ? [process.execPath, program]
+      : [program];
   const proc = new ManagedProcess({
     name: podName,
-    command: process.execPath,
-    args: ['--conditions=source', '--import', 'tsx', program, ...runtime.args],
+    command: command ?? program,
+    args: [...programArgs, ...runtime.args],
     logFile: opts.logFile,
     cwd: findRepoRoot(),
-    env: { ...opts.extraEnv, ...runtime.env, KUBECONFIG: kubeconfigPath },
+    env: {
+      ...opts.extraEnv,
+      ...runtime.env,
+      KUBECONFIG: kubeconfigPath,
+      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+    },
   });
   // A test that dies must not leave the "pod" running.
   const unregister = registerForReaping({
