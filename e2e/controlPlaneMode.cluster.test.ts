@@ -153,6 +153,14 @@ for (const rbac of ['cluster-admin', 'least-privilege'] as const) {
       let konnector: LocalDeployment | undefined;
       const dir = mkdtempSync(join(tmpdir(), `klutch-cpmode-${rbac}-`));
       let kubeconfigFile: string;
+      const startBackend = () =>
+        startDeploymentLocally(cp, {
+          namespace: 'klutch-system',
+          name: 'klutch-backend',
+          programFor,
+          podIp: podIp(),
+          logFile: join(dir, 'backend.log'),
+        });
 
       before(async () => {
         [cp, app] = (await startClusters([`cpm-cp-${rbac}`, `cpm-app-${rbac}`])) as [
@@ -199,13 +207,7 @@ spec:
         );
         // "Deploy the Backend": the example manifest, its Deployment run locally.
         await ok(cp, ['apply', '--server-side', '-f', join(examples, 'example-backend.yaml')]);
-        backend = await startDeploymentLocally(cp, {
-          namespace: 'klutch-system',
-          name: 'klutch-backend',
-          programFor,
-          podIp: podIp(),
-          logFile: join(dir, 'backend.log'),
-        });
+        backend = await startBackend();
         // "Prepare the App Cluster".
         await ok(app, ['create', 'serviceaccount', 'klutch-control-plane', '-n', 'kube-system']);
         if (rbac === 'cluster-admin') {
@@ -572,7 +574,10 @@ spec:
               '-p',
               JSON.stringify({ data: { kubeconfig: Buffer.from(text).toString('base64') } }),
             ]);
-          // Written straight into the mirror: whoever can write there must not make the konnector run a program.
+          // Written straight into the mirror: whoever can write there must not make the konnector
+          // run a program. The backend repairs the mirror at its next reconcile, so it is stopped
+          // meanwhile to keep the refused state in view.
+          await backend.stop();
           await patch(exec);
           await eventually(
             async () => {
@@ -591,7 +596,8 @@ spec:
             250,
           );
           assert.ok(konnector?.process.running, 'the konnector keeps running');
-          await patch(Buffer.from(mirrored, 'base64').toString());
+          // The backend, back, puts the app cluster's kubeconfig into the mirror again.
+          backend = await startBackend();
           await eventually(
             async () => {
               const b = await getJson<Conditioned>(cp, [
