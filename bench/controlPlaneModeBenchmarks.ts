@@ -68,13 +68,23 @@ async function objectCount(cp: TestCluster): Promise<number> {
 }
 
 export async function controlPlaneModeCost(steps: number[], idleSeconds: number): Promise<Measurement[]> {
-  const max = Math.max(...steps);
   const dir = mkdtempSync(join(tmpdir(), 'klutch-bench-cpmode-'));
-  const clusters = await startClusters([
-    'bench-cp',
-    ...Array.from({ length: max }, (_, i) => `bench-app-${i}`),
-  ]);
-  const [cp, ...apps] = clusters as [TestCluster, ...TestCluster[]];
+  // The app clusters start in small batches as the steps need them: eleven at once do not get
+  // ready within the test bed's timeout on a busy 2-core machine.
+  const [cp] = (await startClusters(['bench-cp'])) as [TestCluster];
+  const clusters: TestCluster[] = [cp];
+  const apps: TestCluster[] = [];
+  const ensureApps = async (n: number) => {
+    while (apps.length < n) {
+      const batch = Array.from(
+        { length: Math.min(3, n - apps.length) },
+        (_, i) => `bench-app-${apps.length + i}`,
+      );
+      const started = await startClusters(batch);
+      apps.push(...started);
+      clusters.push(...started);
+    }
+  };
   const konnectors: LocalDeployment[] = [];
   let backend: LocalDeployment | undefined;
   const out: Measurement[] = [];
@@ -119,6 +129,7 @@ export async function controlPlaneModeCost(steps: number[], idleSeconds: number)
     };
     let bound = 0;
     for (const n of steps) {
+      await ensureApps(n);
       const started = performance.now();
       for (; bound < n; bound++) {
         const app = apps[bound] as TestCluster;
