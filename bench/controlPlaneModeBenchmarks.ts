@@ -71,7 +71,13 @@ export async function controlPlaneModeCost(steps: number[], idleSeconds: number)
   const dir = mkdtempSync(join(tmpdir(), 'klutch-bench-cpmode-'));
   // The app clusters start in small batches as the steps need them: eleven at once do not get
   // ready within the test bed's timeout on a busy 2-core machine.
-  const [cp] = (await startClusters(['bench-cp'])) as [TestCluster];
+  let cp: TestCluster;
+  try {
+    [cp] = (await startClusters(['bench-cp'])) as [TestCluster];
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const clusters: TestCluster[] = [cp];
   const apps: TestCluster[] = [];
   const ensureApps = async (n: number) => {

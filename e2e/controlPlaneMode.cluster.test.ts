@@ -8,7 +8,7 @@
 // shipped least-privilege ClusterRole.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -255,6 +255,8 @@ spec:
         await konnector?.stop();
         await backend?.stop();
         await Promise.allSettled([cp, app].map((c) => c?.stop()));
+        // The backend's and the konnector's logs: KEEP_LOGS=1 keeps them for a look after a failure.
+        if (!process.env.KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
       });
 
       it('creates the konnector Deployment with the control-plane-mode arguments and runs it', async () => {
