@@ -1,15 +1,17 @@
 // Benchmarks of the test bed and the runtime. Prints a Markdown table to add to docs/benchmarks.md.
 //   npm run bench -- testbed [--cold] [--runs N] [--count N]
-//   npm run bench -- prometheus [--prometheus-instances 10]
 //   npm run bench -- data-services [--instances 50] [--bulk 500] [--services postgresql,keyvalue]
+//   npm run bench -- prometheus [--prometheus-instances 10]
 //   npm run bench -- messaging [--instances 20]
+//   npm run bench -- control-plane-mode [--steps 1,5,10] [--idle-seconds 30]
 //   npm run bench -- binding [--sizes 1000,10000] [--idle 50] [--unrelated-secrets 5000] [--konnector-node-options=--max-old-space-size=160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bindingSync } from './bindingBenchmarks.js';
-import { prometheusProvisioning } from './prometheusBenchmarks.js';
-import { messagingOverhead } from './messagingBenchmarks.js';
+import { controlPlaneModeCost } from './controlPlaneModeBenchmarks.js';
 import { benchServices, provisioningOverhead, reconcileAfterRestart } from './dataServicesBenchmarks.js';
+import { messagingOverhead } from './messagingBenchmarks.js';
+import { prometheusProvisioning } from './prometheusBenchmarks.js';
 import {
   buildTime,
   clusterMemory,
@@ -34,11 +36,13 @@ const { values, positionals } = parseArgs({
     idle: { type: 'string', default: '50' },
     'unrelated-secrets': { type: 'string', default: '5000' },
     'konnector-node-options': { type: 'string', default: '' },
+    steps: { type: 'string', default: '1,5,10' },
+    'idle-seconds': { type: 'string', default: '30' },
   },
 });
 
 const suite = positionals[0] ?? 'testbed';
-const suites = ['testbed', 'data-services', 'binding', 'prometheus', 'messaging'];
+const suites = ['testbed', 'data-services', 'binding', 'prometheus', 'messaging', 'control-plane-mode'];
 if (!suites.includes(suite)) {
   process.stderr.write(`unknown benchmark suite ${JSON.stringify(suite)}; available: ${suites.join(', ')}\n`);
   process.exit(2);
@@ -79,6 +83,10 @@ if (suite === 'testbed') {
 } else if (suite === 'messaging') {
   await step('messaging start-up and provisioning overhead', () =>
     messagingOverhead(Number(values.instances)),
+  );
+} else if (suite === 'control-plane-mode') {
+  await step('control-plane mode cost', () =>
+    controlPlaneModeCost(values.steps.split(',').map(Number), Number(values['idle-seconds'])),
   );
 } else {
   for (const name of values.services.split(',')) {

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { clusterBindingName } from '@klutch/api';
 import {
   Controller,
+  EventRecorder,
   Informer,
+  InformerSet,
   KubeClient,
   LeaderElector,
   RuntimeMetrics,
@@ -17,6 +19,22 @@ import { bindConsumer } from './bindConsumer.js';
 import type { BindConsumerResult, RequestedResource } from './bindConsumer.js';
 import type { ClusterScopedIsolation, ConsumerScope } from './backendSettings.js';
 import { bootstrapBinderClusterRole } from './bootstrap.js';
+import {
+  appClusterBindingNameLabel,
+  appClusterBindingNames,
+  appClusterBindingNamespaceLabel,
+  defaultKonnectorImage,
+} from './appClusterBindingPlan.js';
+import type { AppClusterBindingObject } from './appClusterBindingPlan.js';
+import type { SecretObject } from './backendObjects.js';
+import {
+  appClusterBindingClients,
+  createAppClusterBindingReconciler,
+} from './controllers/appClusterBindingReconciler.js';
+import type {
+  AppClusterBindingReconcilerDeps,
+  ConditionedObject,
+} from './controllers/appClusterBindingReconciler.js';
 import type { KubeconfigSettings } from './consumerKubeconfig.js';
 import { createClusterBindingReconciler } from './controllers/clusterBindingReconciler.js';
 import { createCredentialRotationReconciler } from './controllers/credentialRotationReconciler.js';
@@ -63,6 +81,17 @@ export interface BackendOptions extends KubeconfigSettings {
   heartbeat?: HeartbeatSettings;
   /** Upper bound between two reconciles of a ClusterBinding (RBAC drift repair). Default 10 min. */
   clusterBindingResyncMs?: number;
+  /**
+   * Control-plane mode: also reconcile AppClusterBindings (root namespace, bindings, konnector
+   * Deployment). Needs the AppClusterBinding CRD.
+   */
+  controlPlaneMode?: {
+    /** Image of the konnector Deployments (default klutch/konnector:<version>). */
+    konnectorImage?: string;
+    /** How often an app cluster's reachability and permissions are checked again (default 5 min). */
+    accessCheckIntervalMs?: number;
+    checkAccess?: AppClusterBindingReconcilerDeps['checkAccess'];
+  };
 }
 
 export interface BackendHandle {
@@ -206,6 +235,82 @@ export async function startBackend(opts: BackendOptions): Promise<BackendHandle>
     rotationController,
     ...templateSet.controllers,
   ];
+
+  if (opts.controlPlaneMode) {
+    const cpm = opts.controlPlaneMode;
+    const acbClients = appClusterBindingClients(client);
+    const acbs = informer<AppClusterBindingObject>(acbClients.appClusterBindings, 'appclusterbindings');
+    const apiServiceBindings = new Informer<ConditionedObject>({
+      resource: acbClients.apiServiceBindings,
+      logger,
+      metrics,
+      name: 'appclusterbinding-apiservicebindings',
+      labelSelector: appClusterBindingNameLabel,
+    });
+    informers.push(apiServiceBindings);
+    // Only the Secrets AppClusterBindings name, each watched by name: the control plane holds
+    // many Secrets this controller has nothing to do with.
+    const acbSecrets = InformerSet.byName<SecretObject>({
+      resource: clients.secrets,
+      logger,
+      metrics,
+      name: 'appclusterbinding-secrets',
+      signal,
+    });
+    const secretKeyOf = (a: AppClusterBindingObject) =>
+      `${a.spec.kubeconfigSecretRef.namespace}/${a.spec.kubeconfigSecretRef.name}`;
+    const followSecrets = () => acbSecrets.setKeys(acbs.list().map(secretKeyOf));
+    acbs.addHandlers({ onAdd: followSecrets, onUpdate: followSecrets, onDelete: followSecrets });
+    const acbController = controller(
+      'appclusterbinding',
+      createAppClusterBindingReconciler({
+        clients,
+        acbClients,
+        appClusterBindings: acbs,
+        secrets: acbSecrets,
+        templates,
+        exports,
+        requests,
+        apiServiceBindings,
+        namespaces,
+        events: new EventRecorder({ client, component: backendComponent, logger }),
+        konnectorImage: cpm.konnectorImage ?? defaultKonnectorImage,
+        ...(cpm.accessCheckIntervalMs !== undefined
+          ? { accessCheckIntervalMs: cpm.accessCheckIntervalMs }
+          : {}),
+        ...(cpm.checkAccess ? { checkAccess: cpm.checkAccess } : {}),
+      }),
+    );
+    // The name label is capped at 63 characters, so compare it with each binding's capped name.
+    const byLabels = (o: KubeObject) => {
+      const n = o.metadata.labels?.[appClusterBindingNameLabel];
+      const ns = o.metadata.labels?.[appClusterBindingNamespaceLabel];
+      if (!n || !ns) return undefined;
+      return acbs
+        .list(ns)
+        .filter(
+          (a) => appClusterBindingNames(ns, a.metadata.name ?? '').labels[appClusterBindingNameLabel] === n,
+        )
+        .map(objectKey);
+    };
+    const byRootNamespace = (o: KubeObject) => {
+      const root = namespaces.get(o.metadata.namespace ?? '');
+      return root ? byLabels(root) : undefined;
+    };
+    acbController.watch(acbs);
+    acbController.watch(acbSecrets, (s) =>
+      acbs
+        .list()
+        .filter((a) => secretKeyOf(a) === objectKey(s))
+        .map(objectKey),
+    );
+    for (const i of templateSet.informers) acbController.watch(i, () => acbs.list().map(objectKey));
+    acbController.watch(apiServiceBindings, byLabels);
+    acbController.watch(namespaces, byLabels);
+    acbController.watch(exports, byRootNamespace);
+    acbController.watch(requests, byRootNamespace);
+    controllers.push(acbController);
+  }
 
   for (const i of informers) i.start(signal);
   const ready = () => informers.every((i) => i.hasSynced());

@@ -44,6 +44,24 @@ describe('parseCommandLine', () => {
     assert.equal(p.options.namespacePrefix, 'tenant');
   });
 
+  it('takes --control-plane-mode with the other flags, as the example manifest does', () => {
+    const p = parseCommandLine([
+      '--namespace-prefix=cluster',
+      '--pretty-name=MangoDB',
+      '--consumer-scope=Namespaced',
+      '--control-plane-mode',
+      '--konnector-image=mirror.example/konnector:1',
+    ]);
+    assert.equal(p.kind, 'run');
+    if (p.kind !== 'run') return;
+    assert.equal(p.options.controlPlaneMode, true);
+    assert.equal(p.options.konnectorImage, 'mirror.example/konnector:1');
+    const off = parseCommandLine([]);
+    assert.equal(off.kind === 'run' && off.options.controlPlaneMode, false);
+    const bad = parseCommandLine(['--konnector-image= ']);
+    assert.match(bad.kind === 'error' ? bad.message : '', /--konnector-image must be an image reference/);
+  });
+
   it('rejects bad values with a message naming the flag', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--consumer-scope', 'global'], /--consumer-scope must be Namespaced or Cluster/],

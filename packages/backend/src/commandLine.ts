@@ -7,6 +7,7 @@ import {
   parseEnumValue,
 } from './backendSettings.js';
 import type { ClusterScopedIsolation, ConsumerScope } from './backendSettings.js';
+import { defaultKonnectorImage } from './appClusterBindingPlan.js';
 import {
   defaultNamespacePrefix,
   defaultPrettyName,
@@ -27,6 +28,8 @@ export interface BackendCommandLine {
   leaseNamespace: string;
   healthAddress: string;
   logLevel: string;
+  controlPlaneMode: boolean;
+  konnectorImage?: string;
 }
 
 export type ParsedCommandLine =
@@ -56,6 +59,10 @@ Flags:
   --lease-namespace NAME            namespace of that Lease (default kube-system)
   --health-address HOST:PORT        serves /healthz, /readyz and /metrics (default 127.0.0.1:8090)
   --log-level LEVEL                 trace, debug, info, warn, error or silent (default info)
+  --control-plane-mode              also reconcile AppClusterBindings: bind app clusters from the control plane
+                                    and run their konnectors here (needs the AppClusterBinding CRD)
+  --konnector-image IMAGE           image of the konnector Deployments of control-plane mode
+                                    (default ${defaultKonnectorImage}; spec.konnector.overrides.image wins)
   -h, --help                        show this text
 `;
 
@@ -81,6 +88,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
         'lease-namespace': { type: 'string', default: 'kube-system' },
         'health-address': { type: 'string', default: '127.0.0.1:8090' },
         'log-level': { type: 'string', default: 'info' },
+        'control-plane-mode': { type: 'boolean', default: false },
+        'konnector-image': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -112,6 +121,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const leaseNamespace = values['lease-namespace'];
   if (!isDnsLabel(leaseNamespace))
     return fail(`--lease-namespace ${JSON.stringify(leaseNamespace)} is not a valid namespace name`);
+  const image = values['konnector-image'];
+  if (image !== undefined && (!image.trim() || /\s/.test(image)))
+    return fail(
+      `--konnector-image must be an image reference such as klutch/konnector:0.1.0, got ${JSON.stringify(image)}`,
+    );
   const address = values['health-address'];
   const colon = address.lastIndexOf(':');
   const port = Number(address.slice(colon + 1));
@@ -135,6 +149,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       leaseNamespace,
       healthAddress: address,
       logLevel: values['log-level'],
+      controlPlaneMode: values['control-plane-mode'],
+      ...(values['konnector-image'] !== undefined ? { konnectorImage: values['konnector-image'] } : {}),
     },
   };
 }

@@ -40,7 +40,7 @@ export const consumerRequestCondition =
  * cannot restrict by namespace annotation or name prefix):
  * - in a namespace: only in the consumer's own service namespaces (annotation
  *   `klutch.anynines.com/api-service-namespace: <providerNs>/<consumerNs>`), or klutch objects
- *   (requests, APIServiceNamespaces, status) in its own provider namespace;
+ *   (requests, APIServiceNamespaces, status), Leases and Events in its own provider namespace;
  * - cluster-scoped: only objects named `<providerNs>-…` whose `klutch.anynines.com/cluster-namespace`
  *   annotation, when set, is `<providerNs>`, checked on the new object (create, update) and on the
  *   old one (update, delete), so an object can neither be taken over nor handed to another consumer.
@@ -85,7 +85,11 @@ export function consumerWritePolicy(): AdmissionPolicyObject {
         {
           name: 'ownsNamespace',
           expression:
-            `(request.namespace == variables.providerNamespace && request.resource.group == ${lit(klutchGroup)}) || ` +
+            `(request.namespace == variables.providerNamespace && (request.resource.group == ${lit(klutchGroup)} || ` +
+            // Control-plane mode: the konnector's Lease and Events live in its provider (root)
+            // namespace. RBAC grants them only there and only in that mode.
+            `(request.resource.group == 'coordination.k8s.io' && request.resource.resource == 'leases') || ` +
+            `(request.resource.group in ['', 'events.k8s.io'] && request.resource.resource == 'events'))) || ` +
             `(namespaceObject != null && has(${nsAnnotations}) && ${serviceKey} in ${nsAnnotations} && ` +
             `${nsAnnotations}[${serviceKey}].startsWith(variables.providerNamespace + '/'))`,
         },

@@ -46,8 +46,21 @@ try {
     ...(options.externalServerName !== undefined ? { externalServerName: options.externalServerName } : {}),
     ...(options.leaderElection ? { leaderElection: { namespace: options.leaseNamespace } } : {}),
     healthAddress: options.healthAddress,
+    ...(options.controlPlaneMode
+      ? {
+          controlPlaneMode:
+            options.konnectorImage !== undefined ? { konnectorImage: options.konnectorImage } : {},
+        }
+      : {}),
   });
-  logger.info({ health: backend.healthUrl, consumerScope: options.consumerScope }, 'klutch-backend started');
+  logger.info(
+    {
+      health: backend.healthUrl,
+      consumerScope: options.consumerScope,
+      controlPlaneMode: options.controlPlaneMode,
+    },
+    'klutch-backend started',
+  );
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       logger.info({ signal: sig }, 'shutting down');

@@ -4,7 +4,7 @@ import { computeBindingConditions, type BindingObservation } from './bindingCond
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { EventRecorder } from '@klutch/kube';
 import { kubeconfigSecretKey, type BindingObject, type SecretObject } from './konnectorObjects.js';
-import { checkKubeconfigSecret } from './providerKubeconfig.js';
+import { checkKubeconfigSecret, type KubeconfigCheck } from './providerKubeconfig.js';
 
 export interface BindingReconcilerDeps {
   bindings: Informer<BindingObject>;
@@ -13,6 +13,11 @@ export interface BindingReconcilerDeps {
   secrets: InformerSet<SecretObject>;
   registry: ConnectionRegistry;
   events: EventRecorder;
+  /** Validates the binding's Secret; default: a provider kubeconfig (control-plane mode passes another). */
+  checkSecret?: (
+    secret: SecretObject | undefined,
+    ref: { namespace: string; name: string; key: string },
+  ) => KubeconfigCheck;
 }
 
 /**
@@ -32,7 +37,7 @@ export function createBindingReconciler(d: BindingReconcilerDeps) {
     // be reported as KubeconfigSecretNotFound although the Secret may well exist.
     if (!d.secrets.hasSyncedFor(secretKey)) return { requeueAfterMs: 100 };
     const secret = d.secrets.get(secretKey);
-    const check = checkKubeconfigSecret(secret, {
+    const check = (d.checkSecret ?? checkKubeconfigSecret)(secret, {
       namespace: ref.namespace,
       name: ref.name,
       key: ref.key || 'kubeconfig',

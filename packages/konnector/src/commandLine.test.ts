@@ -69,4 +69,46 @@ describe('konnector command line', () => {
     }
     assert.equal(parseCommandLine(['--help']).kind, 'help');
   });
+
+  it('takes the control-plane-mode flags of seed 002, key defaulting to kubeconfig', () => {
+    const r = parseCommandLine(
+      [
+        '--control-plane-mode',
+        '--app-cluster-kubeconfig-secret-name=my-app-cluster',
+        '--app-cluster-kubeconfig-secret-namespace=klutch-system',
+        '--binding-root-namespace=klutch-bind-default-a',
+        '--lease-namespace=klutch-bind-default-a',
+      ],
+      {},
+    );
+    assert.equal(r.kind, 'run');
+    assert.deepEqual(r.kind === 'run' ? r.options.controlPlane : undefined, {
+      appClusterKubeconfigSecret: { name: 'my-app-cluster', namespace: 'klutch-system', key: 'kubeconfig' },
+      bindingRootNamespace: 'klutch-bind-default-a',
+    });
+  });
+
+  it('fails at start when a required control-plane-mode flag is missing', () => {
+    const all = [
+      '--control-plane-mode',
+      '--app-cluster-kubeconfig-secret-name=s',
+      '--app-cluster-kubeconfig-secret-namespace=ns',
+      '--binding-root-namespace=root',
+    ];
+    const cases: Array<[string[], RegExp]> = [
+      [all.filter((a) => !a.includes('secret-name')), /needs --app-cluster-kubeconfig-secret-name/],
+      [all.filter((a) => !a.includes('secret-namespace')), /needs --app-cluster-kubeconfig-secret-namespace/],
+      [all.filter((a) => !a.includes('binding-root')), /needs --binding-root-namespace/],
+      [
+        [...all, '--app-cluster-kubeconfig-secret-key='],
+        /--app-cluster-kubeconfig-secret-key must not be empty/,
+      ],
+      [['--binding-root-namespace=root'], /only used with --control-plane-mode/],
+    ];
+    for (const [argv, re] of cases) {
+      const r = parseCommandLine(argv);
+      assert.equal(r.kind, 'error', argv.join(' '));
+      assert.match(r.kind === 'error' ? r.message : '', re);
+    }
+  });
 });

@@ -11,6 +11,13 @@ export interface KonnectorCommandLine {
   healthAddress: string;
   heartbeatIntervalMs?: number;
   informerSyncTimeoutMs?: number;
+  /** Control-plane mode: --kubeconfig is the control plane; the app cluster's kubeconfig is in a Secret there. */
+  controlPlane?: ControlPlaneModeOptions;
+}
+
+export interface ControlPlaneModeOptions {
+  appClusterKubeconfigSecret: { namespace: string; name: string; key: string };
+  bindingRootNamespace: string;
 }
 
 export type ParsedCommandLine =
@@ -25,7 +32,8 @@ Runs in an app cluster: installs the APIs bound with APIServiceBindings, syncs t
 the service provider (spec up, status down), syncs claimed Secrets/ConfigMaps and heartbeats.
 
 Flags:
-  --kubeconfig PATH              kubeconfig of the app cluster (default: $KUBECONFIG, then in-cluster)
+  --kubeconfig PATH              kubeconfig of the app cluster (default: $KUBECONFIG, then in-cluster);
+                                 in control-plane mode: of the control plane
   --leader-election=false        sync without leader election: only for a single konnector
                                  (default: only while holding the Lease; also --leader-elect[=BOOL])
   --lease-name NAME              Lease used for leader election (default klutch-bind)
@@ -34,6 +42,13 @@ Flags:
   --log-level LEVEL              trace, debug, info, warn, error or silent (default info)
   --heartbeat-interval DURATION  heartbeat interval announced to the provider, Go syntax (default 5m0s)
   --informer-sync-timeout DUR    after this, InformersSynced=False/InformerSyncTimeout (default 2m30s)
+  --control-plane-mode           run on the control plane: APIServiceBindings and the Lease live in
+                                 --binding-root-namespace there, the app cluster is reached with the
+                                 kubeconfig in a Secret (re-read when it changes, no restart needed)
+  --app-cluster-kubeconfig-secret-name NAME       that Secret (required in control-plane mode)
+  --app-cluster-kubeconfig-secret-namespace NS    its namespace (required in control-plane mode)
+  --app-cluster-kubeconfig-secret-key KEY         its key (default kubeconfig)
+  --binding-root-namespace NS    namespace of the APIServiceBindings (required in control-plane mode)
   --version                      print the version
   -h, --help                     show this text
 `;
@@ -56,6 +71,11 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         'log-level': { type: 'string', default: 'info' },
         'heartbeat-interval': { type: 'string' },
         'informer-sync-timeout': { type: 'string' },
+        'control-plane-mode': { type: 'boolean', default: false },
+        'app-cluster-kubeconfig-secret-name': { type: 'string' },
+        'app-cluster-kubeconfig-secret-namespace': { type: 'string' },
+        'app-cluster-kubeconfig-secret-key': { type: 'string', default: 'kubeconfig' },
+        'binding-root-namespace': { type: 'string' },
         version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -109,6 +129,38 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         message: `--${flag} must be a duration of at least 1s such as 30s or 5m0s, got ${JSON.stringify(raw)}`,
       };
     options[field] = ms;
+  }
+  if (values['control-plane-mode']) {
+    const name = values['app-cluster-kubeconfig-secret-name'] ?? '';
+    const namespace = values['app-cluster-kubeconfig-secret-namespace'] ?? '';
+    const key = values['app-cluster-kubeconfig-secret-key'];
+    const root = values['binding-root-namespace'] ?? '';
+    const fail = (message: string): ParsedCommandLine => ({ kind: 'error', message });
+    if (!isDnsSubdomain(name))
+      return fail(
+        `--control-plane-mode needs --app-cluster-kubeconfig-secret-name, the Secret with the app cluster's kubeconfig${name ? ` (${JSON.stringify(name)} is not a valid name)` : ''}`,
+      );
+    if (!isDnsLabel(namespace))
+      return fail(
+        `--control-plane-mode needs --app-cluster-kubeconfig-secret-namespace, the namespace of that Secret${namespace ? ` (${JSON.stringify(namespace)} is not a valid namespace)` : ''}`,
+      );
+    if (!key.trim()) return fail('--app-cluster-kubeconfig-secret-key must not be empty');
+    if (!isDnsLabel(root))
+      return fail(
+        `--control-plane-mode needs --binding-root-namespace, the namespace of the APIServiceBindings${root ? ` (${JSON.stringify(root)} is not a valid namespace)` : ''}`,
+      );
+    options.controlPlane = {
+      appClusterKubeconfigSecret: { namespace, name, key },
+      bindingRootNamespace: root,
+    };
+  } else {
+    for (const flag of [
+      'app-cluster-kubeconfig-secret-name',
+      'app-cluster-kubeconfig-secret-namespace',
+      'binding-root-namespace',
+    ] as const)
+      if (values[flag] !== undefined)
+        return { kind: 'error', message: `--${flag} is only used with --control-plane-mode` };
   }
   return { kind: 'run', options };
 }

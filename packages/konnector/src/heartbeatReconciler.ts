@@ -23,6 +23,8 @@ export interface HeartbeatDeps {
   /** The bindings' kubeconfig Secrets in the app cluster. */
   appSecrets: InformerSet<SecretObject>;
   appSecretClient: ResourceClient<SecretObject>;
+  /** False in control-plane mode: there is no provider kubeconfig to check and copy down. */
+  copyProviderSecret?: boolean;
   /** The bindings served by this connection. */
   bindings: () => BindingObject[];
   report: (state: HeartbeatState) => void;
@@ -47,7 +49,9 @@ export function createHeartbeatReconciler(d: HeartbeatDeps) {
     const secretName = cb.spec.kubeconfigSecretRef.name;
     const providerSecret = d.providerSecrets.get(`${d.providerNamespace}/${secretName}`);
     const key = cb.spec.kubeconfigSecretRef.key || 'kubeconfig';
-    if (!providerSecret) {
+    if (d.copyProviderSecret === false) {
+      conditions = markTrue(conditions, 'SecretValid');
+    } else if (!providerSecret) {
       conditions = markFalse(
         conditions,
         'SecretValid',

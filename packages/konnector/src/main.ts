@@ -27,6 +27,7 @@ try {
     leaseName: options.leaseName,
     leaseNamespace: options.leaseNamespace,
     healthAddress: options.healthAddress,
+    ...(options.controlPlane ? { controlPlane: options.controlPlane } : {}),
     ...(options.heartbeatIntervalMs !== undefined
       ? { heartbeatIntervalMs: options.heartbeatIntervalMs }
       : {}),

@@ -42,6 +42,11 @@ export interface AppCaches {
 
 export interface ProviderConnectionOptions {
   kubeconfig: string;
+  /**
+   * Control-plane mode: the provider is the control plane the konnector runs in, reached with its
+   * own client (not closed here); `kubeconfig` then only identifies the connection.
+   */
+  providerClient?: KubeClient;
   providerNamespace: string;
   app: AppCaches;
   logger: Logger;
@@ -82,10 +87,12 @@ export class ProviderConnection {
     this.log = opts.logger.child({ providerNamespace: opts.providerNamespace });
     // Checked by checkProviderKubeconfig already; loading it restricted again keeps this the
     // only way a provider client is built.
-    this.client = new KubeClient(loadRemoteKubeConfig(opts.kubeconfig), {
-      userAgent: konnectorComponent,
-      connections: 32,
-    });
+    this.client =
+      opts.providerClient ??
+      new KubeClient(loadRemoteKubeConfig(opts.kubeconfig), {
+        userAgent: konnectorComponent,
+        connections: 32,
+      });
     const ns = opts.providerNamespace;
     const common = { logger: this.log, metrics: opts.metrics, namespace: ns };
     this.clusterBindings = new Informer({
@@ -126,6 +133,8 @@ export class ProviderConnection {
         providerSecrets: this.providerSecrets,
         appSecrets: opts.app.kubeconfigSecrets,
         appSecretClient: secretsClient(opts.app.client),
+        // In control-plane mode the bindings' Secret is the app cluster's kubeconfig: nothing to copy.
+        copyProviderSecret: opts.providerClient === undefined,
         bindings: () => this.bindings(),
         report: (s) => this.setHeartbeat(s),
       }),
@@ -295,6 +304,6 @@ export class ProviderConnection {
     await Promise.allSettled(
       [this.clusterBindings, this.exports, this.serviceNamespaces, this.providerSecrets].map((i) => i.stop()),
     );
-    await this.client.close();
+    if (!this.opts.providerClient) await this.client.close();
   }
 }

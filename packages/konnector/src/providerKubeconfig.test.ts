@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inlineMaterialRule } from '@klutch/kube';
 import type { SecretObject } from './konnectorObjects.js';
-import { checkKubeconfigSecret, checkProviderKubeconfig } from './providerKubeconfig.js';
+import {
+  checkAppClusterKubeconfigSecret,
+  checkKubeconfigSecret,
+  checkProviderKubeconfig,
+} from './providerKubeconfig.js';
 
 const kubeconfig = (ns?: string, current = 'default') => `apiVersion: v1
 kind: Config
@@ -83,5 +87,29 @@ describe('provider kubeconfig check', () => {
     const r = checkKubeconfigSecret(secret('token: supersecret\nnot: [valid'), ref);
     assert.equal(r.valid, false);
     assert.ok(!(!r.valid && r.message.includes('supersecret')));
+  });
+});
+
+describe('app-cluster kubeconfig check (control-plane mode)', () => {
+  it('needs no namespace: the provider namespace is the binding root namespace', () => {
+    const check = checkAppClusterKubeconfigSecret(secret(kubeconfig()), ref, 'klutch-bind-default-a');
+    assert.deepEqual(check.valid ? check.providerNamespace : check.message, 'klutch-bind-default-a');
+  });
+
+  it('refuses an exec plugin with the reason, and a missing Secret or key', () => {
+    const exec = kubeconfig().replace(
+      'user: { token: abc }',
+      'user: { exec: { command: aws, apiVersion: v1 } }',
+    );
+    const refused = checkAppClusterKubeconfigSecret(secret(exec), ref, 'root');
+    assert.equal(refused.valid ? '' : refused.reason, 'KubeconfigSecretInvalid');
+    assert.match(
+      refused.valid ? '' : refused.message,
+      /users\[0\]\.user\.exec runs a program.*no exec plugins/,
+    );
+    const missing = checkAppClusterKubeconfigSecret(undefined, ref, 'root');
+    assert.equal(missing.valid ? '' : missing.reason, 'KubeconfigSecretNotFound');
+    const noKey = checkAppClusterKubeconfigSecret(secret(), ref, 'root');
+    assert.match(noKey.valid ? '' : noKey.message, /has no key "kubeconfig"/);
   });
 });

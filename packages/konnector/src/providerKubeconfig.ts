@@ -1,4 +1,9 @@
-import { describeKubeConfigViolations, remoteKubeConfigViolations } from '@klutch/kube';
+import {
+  describeKubeConfigViolations,
+  loadRemoteKubeConfig,
+  RemoteKubeConfigError,
+  remoteKubeConfigViolations,
+} from '@klutch/kube';
 import { parse } from 'yaml';
 import type { SecretObject } from './konnectorObjects.js';
 
@@ -75,4 +80,50 @@ export function checkKubeconfigSecret(
       message: `Kubeconfig secret ${where} has no key "${ref.key}". Rerun kubectl bind for repair.`,
     };
   return checkProviderKubeconfig(Buffer.from(encoded, 'base64').toString('utf8'), where);
+}
+
+/**
+ * Control-plane mode: the bindings' Secret holds the app cluster's kubeconfig, not a provider's.
+ * It goes through the same validator (inline material only, a current context with a server); it
+ * needs no namespace, since the provider namespace is the binding root namespace.
+ */
+export function checkAppClusterKubeconfigSecret(
+  secret: SecretObject | undefined,
+  ref: { namespace: string; name: string; key: string },
+  bindingRootNamespace: string,
+): KubeconfigCheck {
+  const where = `${ref.namespace}/${ref.name}`;
+  if (!secret)
+    return {
+      valid: false,
+      reason: 'KubeconfigSecretNotFound',
+      message: `App cluster kubeconfig secret ${where} not found. The backend mirrors it from the AppClusterBinding's kubeconfigSecretRef: check the AppClusterBinding's SecretValid condition.`,
+    };
+  const encoded = secret.data?.[ref.key];
+  if (encoded === undefined || encoded === '')
+    return {
+      valid: false,
+      reason: 'KubeconfigSecretInvalid',
+      message: `App cluster kubeconfig secret ${where} has no key "${ref.key}".`,
+    };
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  const problem = appClusterKubeconfigProblem(text);
+  if (problem)
+    return {
+      valid: false,
+      reason: 'KubeconfigSecretInvalid',
+      message: `App cluster kubeconfig in secret ${where} is refused: ${problem}. Use a kubeconfig with a service-account token (no exec plugins).`,
+    };
+  return { valid: true, kubeconfig: text, providerNamespace: bindingRootNamespace };
+}
+
+/** Why loadRemoteKubeConfig refuses the app cluster's kubeconfig, or undefined when it accepts it. */
+export function appClusterKubeconfigProblem(text: string): string | undefined {
+  try {
+    loadRemoteKubeConfig(text);
+    return undefined;
+  } catch (err) {
+    if (err instanceof RemoteKubeConfigError) return describeKubeConfigViolations(err.violations);
+    return err instanceof Error ? err.message : String(err);
+  }
 }

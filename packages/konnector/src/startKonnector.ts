@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { apiServiceBindingKind } from '@klutch/api';
 import {
+  conditionsEqualIgnoringTime,
   Controller,
   EventRecorder,
   Informer,
@@ -9,16 +10,20 @@ import {
   isAlreadyExists,
   KubeClient,
   LeaderElector,
+  loadRemoteKubeConfig,
   RuntimeMetrics,
   startObservabilityServer,
   waitForCrdEstablished,
 } from '@klutch/kube';
 import type { Logger } from '@klutch/kube';
+import { computeBindingConditions } from './bindingConditions.js';
 import { createBindingReconciler } from './bindingReconciler.js';
+import type { ControlPlaneModeOptions } from './commandLine.js';
 import { ClaimedObjectCaches } from './claimedObjectCaches.js';
 import { ConnectionRegistry } from './connectionRegistry.js';
 import { bindingsClient, crdsClient, namespacesClient, secretsClient } from './konnectorClients.js';
 import { konnectorComponent } from './konnectorNames.js';
+import { appClusterKubeconfigProblem, checkAppClusterKubeconfigSecret } from './providerKubeconfig.js';
 import {
   kubeconfigSecretKey,
   type BindingObject,
@@ -49,6 +54,12 @@ export interface KonnectorOptions {
   heartbeatIntervalMs?: number;
   informerSyncTimeoutMs?: number;
   metrics?: RuntimeMetrics;
+  /**
+   * Control-plane mode: `client`/`kubeconfigPath` is the control plane (APIServiceBindings in the
+   * binding root namespace, the Lease, the provider side); the app cluster is reached with the
+   * kubeconfig in the given Secret, re-read whenever the Secret changes.
+   */
+  controlPlane?: ControlPlaneModeOptions;
 }
 
 export interface KonnectorHandle {
@@ -103,7 +114,9 @@ export async function startKonnector(opts: KonnectorOptions): Promise<KonnectorH
   const metrics = opts.metrics ?? new RuntimeMetrics();
   const stop = new AbortController();
   let ready = false;
-  await installBindingCrd(client, stop.signal);
+  // In control-plane mode the CRD belongs to the control plane's installation, and the
+  // konnector's service account may not write CRDs there.
+  if (!opts.controlPlane) await installBindingCrd(client, stop.signal);
 
   const health = opts.healthAddress
     ? await startObservabilityServer({
@@ -114,18 +127,20 @@ export async function startKonnector(opts: KonnectorOptions): Promise<KonnectorH
       })
     : undefined;
 
+  const common = {
+    logger,
+    metrics,
+    heartbeatIntervalMs: opts.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs,
+    informerSyncTimeoutMs: opts.informerSyncTimeoutMs ?? defaultInformerSyncTimeoutMs,
+    setReady: (r: boolean) => {
+      ready = r;
+    },
+  };
+  const cp = opts.controlPlane;
   const session = (signal: AbortSignal) =>
-    runSession({
-      client,
-      logger,
-      metrics,
-      signal,
-      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs,
-      informerSyncTimeoutMs: opts.informerSyncTimeoutMs ?? defaultInformerSyncTimeoutMs,
-      setReady: (r) => {
-        ready = r;
-      },
-    });
+    cp
+      ? runControlPlaneSessions({ ...common, controlPlane: client, options: cp, signal })
+      : runSession({ ...common, bindingClient: client, appClient: client, signal });
   let running: (signal: AbortSignal) => Promise<void>;
   let isLeader: () => boolean;
   if (opts.leaderElection === false) {
@@ -165,7 +180,12 @@ export async function startKonnector(opts: KonnectorOptions): Promise<KonnectorH
 }
 
 interface SessionOptions {
-  client: KubeClient;
+  /** Where APIServiceBindings, their Secrets and Events live (the app cluster, or the control plane). */
+  bindingClient: KubeClient;
+  /** Where bound CRDs, consumer objects and namespaces live. */
+  appClient: KubeClient;
+  /** Control-plane mode: the bindings' namespace, which is also the provider namespace. */
+  controlPlane?: { providerClient: KubeClient; bindingRootNamespace: string };
   logger: Logger;
   metrics: RuntimeMetrics;
   signal: AbortSignal;
@@ -176,23 +196,26 @@ interface SessionOptions {
 
 /** One term of leadership: everything is built here and torn down when `signal` aborts. */
 async function runSession(s: SessionOptions): Promise<void> {
-  const { client, logger, metrics, signal } = s;
+  const { bindingClient, appClient, logger, metrics, signal } = s;
+  const client = appClient;
+  const rootNs = s.controlPlane?.bindingRootNamespace;
   const log = logger.child({ session: randomUUID().slice(0, 8) });
   const app = {
     client,
     bindings: new Informer<BindingObject>({
-      resource: bindingsClient(client),
+      resource: bindingsClient(bindingClient),
       logger: log,
       metrics,
-      name: 'app:apiservicebindings',
+      name: rootNs ? 'controlplane:apiservicebindings' : 'app:apiservicebindings',
+      ...(rootNs ? { namespace: rootNs } : {}),
     }),
     // Only the Secrets the bindings name, each watched by name: an app cluster holds many
     // Secrets (Helm releases of 10-100 KB each) the konnector has nothing to do with.
     kubeconfigSecrets: InformerSet.byName<SecretObject>({
-      resource: secretsClient(client),
+      resource: secretsClient(bindingClient),
       logger: log,
       metrics,
-      name: 'app:secrets',
+      name: rootNs ? 'controlplane:secrets' : 'app:secrets',
       signal,
     }),
     claimedObjects: new ClaimedObjectCaches({ client, logger: log, metrics, signal }),
@@ -216,6 +239,7 @@ async function runSession(s: SessionOptions): Promise<void> {
       app,
       logger: log,
       metrics,
+      ...(s.controlPlane ? { providerClient: s.controlPlane.providerClient } : {}),
       heartbeatIntervalMs: s.heartbeatIntervalMs,
       informerSyncTimeoutMs: s.informerSyncTimeoutMs,
       onStateChange: (keys) => {
@@ -232,10 +256,18 @@ async function runSession(s: SessionOptions): Promise<void> {
     workers: 2,
     reconcile: createBindingReconciler({
       bindings: app.bindings,
-      bindingClient: bindingsClient(client),
+      bindingClient: bindingsClient(bindingClient),
       secrets: app.kubeconfigSecrets,
       registry,
-      events: new EventRecorder({ client, component: konnectorComponent, logger: log }),
+      events: new EventRecorder({ client: bindingClient, component: konnectorComponent, logger: log }),
+      ...(rootNs
+        ? {
+            checkSecret: (
+              secret: SecretObject | undefined,
+              ref: { namespace: string; name: string; key: string },
+            ) => checkAppClusterKubeconfigSecret(secret, ref, rootNs),
+          }
+        : {}),
     }),
   });
   bindingController.watch(app.bindings);
@@ -273,4 +305,139 @@ async function runSession(s: SessionOptions): Promise<void> {
     app.claimedObjects.stop(),
   ]);
   log.info('konnector session ended');
+}
+
+interface ControlPlaneSessionsOptions {
+  controlPlane: KubeClient;
+  options: ControlPlaneModeOptions;
+  logger: Logger;
+  metrics: RuntimeMetrics;
+  signal: AbortSignal;
+  heartbeatIntervalMs: number;
+  informerSyncTimeoutMs: number;
+  setReady: (ready: boolean) => void;
+}
+
+/**
+ * Control-plane mode, one term of leadership: watches the app cluster's kubeconfig Secret and runs
+ * one sync session per version of it. A rotated kubeconfig (new token, new CA, new address) ends
+ * the session and starts the next one with a new app-cluster client, without restarting the
+ * process (the Go konnector reads it once at startup). A refused kubeconfig is reported on the
+ * bindings (SecretValid) and nothing runs until the Secret changes.
+ */
+async function runControlPlaneSessions(s: ControlPlaneSessionsOptions): Promise<void> {
+  const { controlPlane, logger, metrics, signal } = s;
+  const { namespace, name, key } = s.options.appClusterKubeconfigSecret;
+  const rootNs = s.options.bindingRootNamespace;
+  const where = `${namespace}/${name}`;
+  const secretInformer = new Informer<SecretObject>({
+    resource: secretsClient(controlPlane),
+    logger,
+    metrics,
+    namespace,
+    fieldSelector: `metadata.name=${name}`,
+    name: 'controlplane:app-cluster-kubeconfig',
+  });
+  let wake: () => void = () => undefined;
+  const changed = () => wake();
+  secretInformer.addHandlers({ onAdd: changed, onUpdate: changed, onDelete: changed });
+  signal.addEventListener('abort', changed, { once: true });
+  secretInformer.start(signal);
+  let current:
+    { text: string | undefined; stop: AbortController; done: Promise<void>; app?: KubeClient } | undefined;
+  const end = async () => {
+    if (!current) return;
+    current.stop.abort();
+    await current.done;
+    await current.app?.close();
+  };
+  try {
+    await secretInformer.waitForSync(signal);
+    while (!signal.aborted) {
+      const next = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const encoded = secretInformer.get(where)?.data?.[key];
+      const text = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
+      if (!current || current.text !== text) {
+        await end();
+        const stop = new AbortController();
+        const problem =
+          text === undefined
+            ? `secret ${where} ${secretInformer.get(where) ? `has no key "${key}"` : 'not found'}`
+            : appClusterKubeconfigProblem(text);
+        if (problem !== undefined) {
+          logger.error(
+            { secret: where, problem },
+            'app cluster kubeconfig refused; waiting for the secret to change',
+          );
+          s.setReady(false);
+          current = {
+            text,
+            stop,
+            done: reportRefusedKubeconfig(controlPlane, rootNs, where, problem, logger, signal),
+          };
+        } else {
+          const app = new KubeClient(loadRemoteKubeConfig(text ?? ''), {
+            userAgent: konnectorComponent,
+            connections: 32,
+          });
+          const sessionSignal = AbortSignal.any([signal, stop.signal]);
+          logger.info({ secret: where, server: app.server }, 'connecting to the app cluster');
+          current = {
+            text,
+            stop,
+            app,
+            done: runSession({
+              ...s,
+              bindingClient: controlPlane,
+              appClient: app,
+              controlPlane: { providerClient: controlPlane, bindingRootNamespace: rootNs },
+              signal: sessionSignal,
+            }).catch((err: unknown) => {
+              logger.error({ err }, 'app cluster session failed');
+            }),
+          };
+        }
+      }
+      await next;
+    }
+  } catch {
+    // Leadership ended before the Secret was listed.
+  } finally {
+    await end();
+    await secretInformer.stop();
+  }
+}
+
+/** Writes SecretValid=False (and Ready) on every binding of the root namespace. */
+async function reportRefusedKubeconfig(
+  controlPlane: KubeClient,
+  rootNs: string,
+  where: string,
+  problem: string,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const client = bindingsClient(controlPlane);
+  try {
+    const list = await client.list({ namespace: rootNs, signal });
+    for (const b of list.items) {
+      const conditions = computeBindingConditions(b.status?.conditions, {
+        secret: {
+          valid: false,
+          reason: 'KubeconfigSecretInvalid',
+          message: `App cluster kubeconfig ${where} is refused: ${problem}. Store a kubeconfig with a service-account token (no exec plugins).`,
+        },
+      });
+      if (conditionsEqualIgnoringTime(b.status?.conditions, conditions)) continue;
+      await client.update(
+        { ...b, status: { ...(b.status ?? {}), conditions } },
+        { subresource: 'status', signal },
+      );
+    }
+  } catch (err) {
+    if (!signal.aborted)
+      logger.warn({ err }, 'could not report the refused app cluster kubeconfig on the bindings');
+  }
 }

@@ -9,3 +9,5 @@ export { findRepoRoot } from './repoPaths.js';
 export { eventually } from './eventually.js';
 export { startStallingTcpProxy } from './stallingTcpProxy.js';
 export type { StallingTcpProxy } from './stallingTcpProxy.js';
+export { expandKubeVars, podRuntimeOf, startDeploymentLocally } from './localDeployment.js';
+export type { LocalDeployment, PodRuntime } from './localDeployment.js';
