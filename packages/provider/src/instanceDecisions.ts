@@ -1,4 +1,5 @@
 import type { LastOperationResult } from '@klutch/broker-clients';
+import { deletionBlockedByBindings } from './claimReferences.js';
 import { instanceReadyState } from './instanceConditions.js';
 import { available, deleting, unavailable, type ReadyState } from './managedConditions.js';
 import type { OperationKind, PendingOperation } from './pendingOperation.js';
@@ -8,8 +9,8 @@ import type { FailureReason } from './reconcileFailure.js';
  * The decisions of the ServiceInstance reconcile about broker operations, free of I/O: what was
  * observed goes in (the pending operation, the broker's answer, the clock, the plan's polling
  * limit), the next step and the status to write come out. The reconcile only observes, calls
- * these and performs the step, so each OSB answer and each waiting state is one row of the table
- * in instanceDecisions.test.ts.
+ * `decideInstance` (which combines the others) and performs the step, so each OSB answer and each
+ * waiting state is one row of the table in instanceDecisions.test.ts.
  */
 
 /** What the reconcile does after a decision. */
@@ -294,4 +295,121 @@ export function decideObserved(o: {
       : undefined;
   if (!change) return { step: 'steady', ready: o.ready };
   return o.backoffRemainingMs > 0 ? { step: 'wait' } : change;
+}
+
+/** What one reconcile of a ServiceInstance has observed so far. */
+export interface InstanceObservation {
+  /** The resource has a deletion timestamp. */
+  deleting: boolean;
+  /** The resource still carries the provider's finalizer. */
+  hasFinalizer: boolean;
+  /** spec.deletionPolicy is Orphan: a deletion leaves the instance at the broker. */
+  orphan: boolean;
+  /** The ServiceBindings of this instance that still exist. */
+  bindings: readonly string[];
+  /** Service and plan ids are recorded: something may have been requested at a broker. */
+  requested: boolean;
+  /** The broker id of the instance is recorded in the status. */
+  idRecorded: boolean;
+  /** The recorded asynchronous operation, or the clean-up DELETE that is owed. */
+  pending?: PendingOperation;
+  /** The broker's `last_operation` answer for `pending`; undefined until polled. */
+  answer?: OperationObservation['answer'];
+  /** The broker's answer to the owed clean-up DELETE; undefined until sent. */
+  cleanupAnswer?: DeleteAnswer;
+  /** The instance at the broker (no operation pending); undefined until observed. */
+  observed?: { exists: boolean; ready: ReadyState; drift: boolean };
+  /** What remains of the back-off of a failed provision, update or deprovision. */
+  backoffRemainingMs: number;
+  /** What remains of the back-off of a failed clean-up. */
+  cleanupBackoffRemainingMs: number;
+  nowMs: number;
+  /** The plan's maximum_polling_duration; no limit when undefined. */
+  maximumPollingDurationMs?: number;
+  /** The message of the current Synced=False condition. */
+  lastError?: string;
+}
+
+/** The next step of the reconcile of a ServiceInstance. */
+export type InstanceReconcileStep =
+  /** Deleting, and the finalizer is gone already: nothing to do. */
+  | { step: 'done' }
+  /** Remove the finalizer without asking the broker (Orphan, or nothing was ever requested). */
+  | { step: 'release' }
+  /** Bindings block the deletion: write Deleting with `message` and look again later. */
+  | { step: 'blocked'; message: string }
+  /** Record the broker id before anything is sent, so every request uses the same id. */
+  | { step: 'record-id' }
+  /** Ask the broker for the `last_operation` of the pending operation. */
+  | { step: 'poll'; operation: PendingOperation }
+  /** Send the owed clean-up DELETE of a failed provision. */
+  | { step: 'send-cleanup' }
+  /** Perform a decision about an operation (record it, write status, Event, back-off). */
+  | { step: 'apply'; decision: InstanceDecision }
+  /** Look at the instance at the broker. */
+  | { step: 'observe' }
+  | { step: 'provision' }
+  | { step: 'update' }
+  /** Send the DELETE of the deletion. */
+  | { step: 'deprovision' }
+  /** In sync: write `ready`, Synced=True, and observe again later. */
+  | { step: 'steady'; ready: ReadyState };
+
+/**
+ * The next step for a ServiceInstance. A deletion first checks what keeps it from asking the
+ * broker (no finalizer, Orphan, bindings, nothing requested); a live instance first records its
+ * id. Then unfinished business comes first (the owed clean-up, a running operation), then the
+ * observation that is still missing, then what the observation asks for. The reconcile performs
+ * the step, observes again and asks again until a step ends the reconcile; each step removes what
+ * led to it, so that takes at most five steps.
+ */
+export function decideInstance(o: InstanceObservation): InstanceReconcileStep {
+  if (o.deleting) {
+    if (!o.hasFinalizer) return { step: 'done' };
+    if (o.orphan) return { step: 'release' };
+    const blocked = deletionBlockedByBindings(o.bindings);
+    if (blocked) return { step: 'blocked', message: blocked };
+    if (!o.requested) return { step: 'release' };
+  } else if (!o.idRecorded) {
+    return { step: 'record-id' };
+  }
+  const pending = o.pending;
+  // An owed clean-up is a deprovision: a deletion sends its own DELETE instead.
+  if (pending?.kind === 'cleanup-due' && !o.deleting) {
+    if (o.cleanupAnswer) {
+      return {
+        step: 'apply',
+        decision: decideCleanup(o.cleanupAnswer, {
+          nowMs: o.nowMs,
+          ...(o.lastError !== undefined ? { lastError: o.lastError } : {}),
+        }),
+      };
+    }
+    if (o.cleanupBackoffRemainingMs > 0) return { step: 'apply', decision: decideWaiting(pending) };
+    return { step: 'send-cleanup' };
+  }
+  if (pending && pending.kind !== 'cleanup-due') {
+    if (!o.answer) return { step: 'poll', operation: pending };
+    return {
+      step: 'apply',
+      decision: decideOperation({
+        pending,
+        answer: o.answer,
+        deleting: o.deleting,
+        nowMs: o.nowMs,
+        ...(o.maximumPollingDurationMs !== undefined
+          ? { maximumPollingDurationMs: o.maximumPollingDurationMs }
+          : {}),
+        ...(o.lastError !== undefined ? { lastError: o.lastError } : {}),
+      }),
+    };
+  }
+  if (o.deleting) {
+    return o.backoffRemainingMs > 0
+      ? { step: 'apply', decision: decideWaiting(undefined) }
+      : { step: 'deprovision' };
+  }
+  if (!o.observed) return { step: 'observe' };
+  const next = decideObserved({ ...o.observed, backoffRemainingMs: o.backoffRemainingMs });
+  return next.step === 'wait' ? { step: 'apply', decision: decideWaiting(undefined) } : next;
 }

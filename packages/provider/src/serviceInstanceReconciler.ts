@@ -14,22 +14,21 @@ import {
   type ReconcileOutcome,
   type Reconciler,
 } from '@klutch/kube';
-import { bindingsOfInstance, deletionBlockedByBindings } from './claimReferences.js';
+import { bindingsOfInstance } from './claimReferences.js';
 import { findByIds } from './catalogIds.js';
 import { UserFacingError, userMessageOf } from './errorMessages.js';
 import { instanceReadyState } from './instanceConditions.js';
 import {
   cleanupPending,
-  decideCleanup,
-  decideObserved,
-  decideOperation,
-  decideWaiting,
+  decideInstance,
   type DeleteAnswer,
   type InstanceDecision,
+  type InstanceObservation,
+  type InstanceReconcileStep,
 } from './instanceDecisions.js';
 import { instanceDrift } from './instanceDrift.js';
 import { isJsonObject, type JsonObject } from './jsonValues.js';
-import { available, creating, deleting, SYNCED } from './managedConditions.js';
+import { available, creating, deleting as deletingState, SYNCED } from './managedConditions.js';
 import { ensureManaged, releaseManaged, statusTime } from './managedMetadata.js';
 import type { ServiceInstanceMr, ServiceInstanceStatusT } from './managedResources.js';
 import { externalNameAnnotation } from './names.js';
@@ -75,6 +74,45 @@ interface Observation {
   times?: Pick<AtProvider, 'createdAt' | 'provisionedAt' | 'updatedAt' | 'deletedAt'>;
 }
 
+/** More than the longest path through decideInstance: a bound on the loop, not a limit it reaches. */
+const maxInstanceSteps = 8;
+
+/** Steps that never reach the broker, so they need no connection. */
+const offlineSteps: ReadonlySet<InstanceReconcileStep['step']> = new Set([
+  'done',
+  'release',
+  'blocked',
+  'record-id',
+]);
+
+/** The broker of the instance's ProviderConfig; `entry` is resolved for a live instance only. */
+interface Broker {
+  client: OsbClient;
+  settings: Awaited<ReturnType<ProviderContext['osbClientFor']>>['settings'];
+  entry?: { service: OsbService; plan: OsbPlan };
+}
+
+/** What the steps of one reconcile have observed at the broker so far. */
+interface Seen {
+  answer?: LastOperationResult;
+  cleanupAnswer?: DeleteAnswer;
+  maximumPollingDurationMs?: number;
+  observed?: InstanceObservation['observed'];
+  /** The full desired parameter set an update sends, from the last observation. */
+  driftParameters?: JsonObject;
+}
+
+function required(broker: Broker | undefined): Broker {
+  if (!broker) throw new Error('a broker step ran without a connection');
+  return broker;
+}
+
+function resolved(broker: Broker | undefined): { service: OsbService; plan: OsbPlan } {
+  const entry = required(broker).entry;
+  if (!entry) throw new Error('a step of a live instance ran without its service and plan');
+  return entry;
+}
+
 /**
  * One reconcile of one ServiceInstance. Each broker call is preceded by the status write it
  * depends on (the instance id before the first provision) and followed by the record of its
@@ -84,6 +122,8 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
   constructor(ctx: ProviderContext, obj: ServiceInstanceMr, signal: AbortSignal, logger: Logger) {
     super(ctx, obj, signal, logger, 'serviceinstance', ctx.instances);
   }
+
+  private connection?: Broker;
 
   private get forProvider() {
     return this.obj.spec.forProvider;
@@ -102,62 +142,139 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
   }
 
   async run(): Promise<ReconcileOutcome> {
-    if (isBeingDeleted(this.obj)) return this.delete();
+    const deleting = isBeingDeleted(this.obj);
     const id = instanceIdOf(this.obj);
-    this.obj = await ensureManaged(this.ctx.instances, this.obj, id, this.signal);
-    if (!this.status.atProvider?.instanceId) {
-      // Recorded before anything is sent, so every later request uses the same id.
-      this.atProvider.instanceId = id;
-      await this.commit(creating('Preparing to provision the instance.'));
+    if (!deleting) this.obj = await ensureManaged(this.ctx.instances, this.obj, id, this.signal);
+    // Observe, decide, perform; each step removes what led to it (see decideInstance).
+    let seen: Seen = {};
+    for (let steps = 0; steps < maxInstanceSteps; steps++) {
+      const pending = this.pendingOperation();
+      const lastError = this.lastError();
+      const next = decideInstance({
+        deleting,
+        hasFinalizer: (this.obj.metadata.finalizers ?? []).length > 0,
+        orphan: this.obj.spec.deletionPolicy === 'Orphan',
+        bindings: deleting
+          ? bindingsOfInstance(this.obj, this.ctx.bindingInformer.list()).map((b) => b.metadata.name ?? '')
+          : [],
+        requested: !!this.status.atProvider?.serviceId && !!this.status.atProvider.planId,
+        idRecorded: !!this.status.atProvider?.instanceId,
+        ...(pending ? { pending } : {}),
+        ...(seen.answer ? { answer: seen.answer } : {}),
+        ...(seen.cleanupAnswer ? { cleanupAnswer: seen.cleanupAnswer } : {}),
+        ...(seen.observed ? { observed: seen.observed } : {}),
+        backoffRemainingMs: this.ctx.gate.waitMs(this.key),
+        cleanupBackoffRemainingMs: this.ctx.gate.waitMs(this.cleanupKey),
+        nowMs: this.ctx.now().getTime(),
+        ...(seen.maximumPollingDurationMs !== undefined
+          ? { maximumPollingDurationMs: seen.maximumPollingDurationMs }
+          : {}),
+        ...(lastError !== undefined ? { lastError } : {}),
+      });
+      // Every step that may reach the broker connects first (and, for a live instance, resolves
+      // service and plan), so a broker that cannot be reached fails the reconcile at the same point.
+      const broker = offlineSteps.has(next.step) ? undefined : await this.broker(deleting);
+      switch (next.step) {
+        case 'done':
+          return {};
+        case 'release':
+          await releaseManaged(this.ctx.instances, this.obj, this.signal);
+          return {};
+        case 'blocked':
+          await this.commit(deletingState(next.message));
+          return { requeueAfterMs: this.ctx.timing.waitIntervalMs };
+        case 'record-id':
+          // Recorded before anything is sent, so every later request uses the same id.
+          this.atProvider.instanceId = id;
+          await this.commit(creating('Preparing to provision the instance.'));
+          break;
+        case 'poll': {
+          const client = required(broker).client;
+          seen.maximumPollingDurationMs = deleting
+            ? await this.pollingLimit(client)
+            : maximumPollingDurationMs(resolved(broker).plan);
+          seen.answer = await this.lastOperation(client, next.operation, id);
+          break;
+        }
+        case 'send-cleanup':
+          seen.cleanupAnswer = await this.sendDelete(required(broker).client, id);
+          break;
+        case 'apply': {
+          if (next.decision.step === 'continue' && pending) this.settled(pending.kind);
+          const outcome = await this.perform(next.decision, seen.answer?.retryAfterMs);
+          if (outcome) return outcome;
+          // The operation is over: what was observed of it says nothing about what comes next.
+          seen = {};
+          break;
+        }
+        case 'observe': {
+          const { service, plan } = resolved(broker);
+          const observed = await step('CannotObserveExternalResource', () =>
+            this.observe(required(broker).client, service, id),
+          );
+          if (observed.exists) this.record(observed);
+          const drift = observed.exists
+            ? instanceDrift({
+                desiredPlanId: plan.id,
+                observedPlanId: observed.planId ?? this.atProvider.planId,
+                desiredParameters: this.forProvider.parameters,
+                observedParameters: observed.parameters ?? this.atProvider.parameters,
+              })
+            : undefined;
+          seen.observed = {
+            exists: observed.exists,
+            ready: instanceReadyState({ state: observed.state }),
+            drift: drift !== undefined,
+          };
+          seen.driftParameters = drift?.parameters;
+          break;
+        }
+        case 'provision': {
+          const { service, plan } = resolved(broker);
+          return this.provision(required(broker).client, service, plan, id, required(broker).settings);
+        }
+        case 'update': {
+          const { service, plan } = resolved(broker);
+          return this.update(required(broker).client, service, plan, id, seen.driftParameters);
+        }
+        case 'deprovision':
+          return this.deprovision(required(broker).client, id);
+        case 'steady':
+          await this.commit(next.ready);
+          this.ctx.gate.succeeded(this.key);
+          return {
+            requeueAfterMs:
+              next.ready.reason === 'Available'
+                ? this.ctx.timing.pollIntervalMs
+                : this.ctx.operationPolls.next(this.key),
+          };
+      }
     }
+    throw new Error(`the reconcile of instance ${this.obj.metadata.name ?? ''} did not settle`);
+  }
+
+  /** Connects to the broker once per reconcile; a live instance also resolves service and plan. */
+  private async broker(deleting: boolean): Promise<Broker> {
+    if (this.connection) return this.connection;
     const { client, settings } = await step('CannotConnectToProvider', () =>
       this.ctx.osbClientFor(this.obj.spec.providerConfigRef?.name ?? '', this.signal),
     );
-    const { service, plan } = await step('CannotResolveServiceAndPlan', () =>
-      client.findServiceAndPlan(this.forProvider.serviceName, this.forProvider.planName, {
-        signal: this.signal,
-      }),
-    );
+    const entry = deleting
+      ? undefined
+      : await step('CannotResolveServiceAndPlan', () =>
+          client.findServiceAndPlan(this.forProvider.serviceName, this.forProvider.planName, {
+            signal: this.signal,
+          }),
+        );
+    this.connection = { client, settings, ...(entry ? { entry } : {}) };
+    return this.connection;
+  }
 
-    const pending = this.pendingOperation();
-    if (pending) {
-      const outcome = await this.settlePending(client, pending, id, maximumPollingDurationMs(plan));
-      if (outcome) return outcome;
-    }
-
-    const observed = await step('CannotObserveExternalResource', () => this.observe(client, service, id));
-    if (observed.exists) this.record(observed);
-    const drift = observed.exists
-      ? instanceDrift({
-          desiredPlanId: plan.id,
-          observedPlanId: observed.planId ?? this.atProvider.planId,
-          desiredParameters: this.forProvider.parameters,
-          observedParameters: observed.parameters ?? this.atProvider.parameters,
-        })
-      : undefined;
-    const next = decideObserved({
-      exists: observed.exists,
-      ready: instanceReadyState({ state: observed.state }),
-      drift: drift !== undefined,
-      backoffRemainingMs: this.ctx.gate.waitMs(this.key),
-    });
-    switch (next.step) {
-      case 'wait':
-        return (await this.perform(decideWaiting(undefined))) ?? {};
-      case 'provision':
-        return this.provision(client, service, plan, id, settings);
-      case 'update':
-        return this.update(client, service, plan, id, drift?.parameters);
-      default:
-        await this.commit(next.ready);
-        this.ctx.gate.succeeded(this.key);
-        return {
-          requeueAfterMs:
-            next.ready.reason === 'Available'
-              ? this.ctx.timing.pollIntervalMs
-              : this.ctx.operationPolls.next(this.key),
-        };
-    }
+  /** Bookkeeping of an operation that is over: its back-off ends, a provision leaves an instance. */
+  private settled(kind: OperationKind): void {
+    if (kind === 'cleanup' || kind === 'cleanup-due') this.ctx.gate.succeeded(this.cleanupKey);
+    else this.ctx.gate.succeeded(this.key);
+    if (kind === 'provision') this.atProvider.state ??= 'provisioned';
   }
 
   /** Back-off of repeated clean-ups, apart from the one of provision retries. */
@@ -226,24 +343,13 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     return undefined;
   }
 
-  /**
-   * Brings a pending operation forward once: polls it, or sends the clean-up DELETE that is owed.
-   * Returns the reconcile's outcome, or undefined when it is over and the reconcile goes on.
-   */
-  private async settlePending(
+  /** The broker's `last_operation` answer for the pending operation. */
+  private lastOperation(
     client: OsbClient,
     pending: PendingOperation,
     id: string,
-    maxPollingMs: number | undefined,
-  ): Promise<ReconcileOutcome | undefined> {
-    if (pending.kind === 'cleanup-due') {
-      if (this.ctx.gate.waitMs(this.cleanupKey) > 0) return this.perform(decideWaiting(pending));
-      const answer = await this.sendDelete(client, id);
-      const decision = decideCleanup(answer, { nowMs: this.ctx.now().getTime(), ...this.lastErrorField() });
-      if (decision.step === 'continue') this.ctx.gate.succeeded(this.cleanupKey);
-      return this.perform(decision);
-    }
-    const lo: LastOperationResult = await step('CannotObserveExternalResource', () =>
+  ): Promise<LastOperationResult> {
+    return step('CannotObserveExternalResource', () =>
       client.lastOperation(
         id,
         {
@@ -255,26 +361,6 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
         this.requestOptions(),
       ),
     );
-    const decision = decideOperation({
-      pending,
-      answer: lo,
-      deleting: isBeingDeleted(this.obj),
-      nowMs: this.ctx.now().getTime(),
-      ...(maxPollingMs !== undefined ? { maximumPollingDurationMs: maxPollingMs } : {}),
-      ...this.lastErrorField(),
-    });
-    if (decision.step === 'poll') return this.perform(decision, lo.retryAfterMs);
-    if (decision.step === 'continue') {
-      if (pending.kind === 'cleanup') this.ctx.gate.succeeded(this.cleanupKey);
-      else this.ctx.gate.succeeded(this.key);
-      if (pending.kind === 'provision') this.atProvider.state ??= 'provisioned';
-    }
-    return this.perform(decision);
-  }
-
-  private lastErrorField(): { lastError?: string } {
-    const e = this.lastError();
-    return e !== undefined ? { lastError: e } : {};
   }
 
   /** A DELETE of the instance; 410 (and the a9s 404 of an unknown instance) mean it is gone. */
@@ -509,40 +595,12 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     return { requeueAfterMs: this.ctx.operationPolls.next(this.key) };
   }
 
-  private async delete(): Promise<ReconcileOutcome> {
-    if (!(this.obj.metadata.finalizers ?? []).length) return {};
-    if (this.obj.spec.deletionPolicy === 'Orphan') {
-      await releaseManaged(this.ctx.instances, this.obj, this.signal);
-      return {};
-    }
-    const blocking = bindingsOfInstance(this.obj, this.ctx.bindingInformer.list()).map(
-      (b) => b.metadata.name ?? '',
-    );
-    const blockedMessage = deletionBlockedByBindings(blocking);
-    if (blockedMessage) {
-      await this.commit(deleting(blockedMessage));
-      return { requeueAfterMs: this.ctx.timing.waitIntervalMs };
-    }
-    // Nothing was ever requested at a broker (the ids are recorded before the first provision).
-    if (!this.atProvider.serviceId || !this.atProvider.planId) {
-      await releaseManaged(this.ctx.instances, this.obj, this.signal);
-      return {};
-    }
-    const id = instanceIdOf(this.obj);
-    const { client } = await step('CannotConnectToProvider', () =>
-      this.ctx.osbClientFor(this.obj.spec.providerConfigRef?.name ?? '', this.signal),
-    );
-    const pending = this.pendingOperation();
-    // An owed clean-up is a deprovision: the deletion sends it.
-    if (pending && pending.kind !== 'cleanup-due') {
-      const outcome = await this.settlePending(client, pending, id, await this.pollingLimit(client));
-      if (outcome) return outcome;
-    }
-    if (this.ctx.gate.waitMs(this.key) > 0) return (await this.perform(decideWaiting(undefined))) ?? {};
-    const serviceId = this.atProvider.serviceId;
-    const planId = this.atProvider.planId;
+  /** The DELETE of a deletion; an owed clean-up is replaced by it. */
+  private async deprovision(client: OsbClient, id: string): Promise<ReconcileOutcome> {
+    const serviceId = this.atProvider.serviceId ?? '';
+    const planId = this.atProvider.planId ?? '';
     delete this.status.pendingOperation;
-    await this.commit(deleting('Deprovisioning the instance at the broker.'));
+    await this.commit(deletingState('Deprovisioning the instance at the broker.'));
     let result;
     try {
       result = await client.deprovision(
@@ -569,7 +627,7 @@ class InstanceReconcile extends ManagedReconcile<ServiceInstanceMr, ServiceInsta
     this.ctx.gate.succeeded(this.key);
     this.ctx.gate.succeeded(this.cleanupKey);
     this.atProvider.state = 'deleted';
-    await this.commit(deleting('The instance has been deprovisioned.'));
+    await this.commit(deletingState('The instance has been deprovisioned.'));
     await releaseManaged(this.ctx.instances, this.obj, this.signal);
     return {};
   }
