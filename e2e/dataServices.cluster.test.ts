@@ -13,43 +13,22 @@ import pg from 'pg';
 import { KubeClient, ResourceClient, silentLogger, type KubeObject } from '@klutch/kube';
 import { startDataServicesStack, type DataServicesStack } from '@klutch/sandbox';
 import { findRepoRoot, startCluster, type TestCluster } from '@klutch/testenv';
+import { claimSteps, eventuallyDefined } from './support/claimSteps.js';
 
 const repoRoot = findRepoRoot();
 const ADMIN_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_MARIADB = 'mysql://root@127.0.0.1:3306';
-
-interface Claim extends KubeObject {
-  status?: {
-    conditions?: Array<{ type: string; status: string; message?: string }>;
-    binding?: { name?: string };
-  };
-}
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('data services end to end (control plane)', { timeout: 900_000 }, () => {
   let cluster: TestCluster;
   let client: KubeClient;
   let stack: DataServicesStack;
   const stop = new AbortController();
+  const { claims, secrets, apply, ready, deleted } = claimSteps(
+    () => cluster,
+    () => client,
+    'team-a',
+  );
   const suffix = randomBytes(4).toString('hex');
   const stateDb = `klutch_e2e_${suffix}`;
   const backupDir = mkdtempSync(join(tmpdir(), 'klutch-e2e-backups-'));
@@ -58,15 +37,6 @@ describe('data services end to end (control plane)', { timeout: 900_000 }, () =>
     'x-broker-api-version': '2.17',
     authorization: `Basic ${Buffer.from(`broker:${brokerPassword}`).toString('base64')}`,
   };
-  const claims = (resource: string) =>
-    new ResourceClient<Claim>(client, { group: 'anynines.com', version: 'v1', resource, namespaced: true });
-  const secrets = () =>
-    new ResourceClient<KubeObject & { data?: Record<string, string> }>(client, {
-      group: '',
-      version: 'v1',
-      resource: 'secrets',
-      namespaced: true,
-    });
 
   before(async () => {
     cluster = await startCluster({ name: 'data-services' });
@@ -105,19 +75,6 @@ describe('data services end to end (control plane)', { timeout: 900_000 }, () =>
     rmSync(backupDir, { recursive: true, force: true });
   });
 
-  async function apply(yaml: string): Promise<void> {
-    const r = await cluster.kubectl(['apply', '-f', '-'], { input: yaml });
-    assert.equal(r.code, 0, r.stderr);
-  }
-
-  async function ready(resource: string, name: string): Promise<Claim> {
-    return eventually(`${resource}/${name} Ready`, async () => {
-      const c = await claims(resource).get(name, { namespace: 'team-a' });
-      const cond = c.status?.conditions?.find((x) => x.type === 'Ready');
-      return cond?.status === 'True' ? c : undefined;
-    });
-  }
-
   async function credentials(bindingName: string): Promise<Record<string, string>> {
     const binding = await ready('servicebindings', bindingName);
     const secretName = binding.status?.binding?.name;
@@ -125,14 +82,6 @@ describe('data services end to end (control plane)', { timeout: 900_000 }, () =>
     const s = await secrets().get(secretName, { namespace: 'team-a' });
     return Object.fromEntries(
       Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
-    );
-  }
-
-  async function deleted(resource: string, name: string): Promise<void> {
-    const r = await cluster.kubectl(['-n', 'team-a', 'delete', resource, name, '--wait=false']);
-    assert.equal(r.code, 0, r.stderr);
-    await eventually(`${resource}/${name} gone`, async () =>
-      (await claims(resource).tryGet(name, { namespace: 'team-a' })) ? undefined : true,
     );
   }
 
@@ -211,7 +160,9 @@ kind: PostgresqlInstance
 metadata: { name: pg-orders, namespace: team-a }
 spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { maxConnections: 77 } }
 `);
-      await eventually('the new connection limit', async () => ((await limit()) === 77 ? true : undefined));
+      await eventuallyDefined('the new connection limit', async () =>
+        (await limit()) === 77 ? true : undefined,
+      );
       // The broker answers 422 to a fetch while its update operation still runs, so wait for its view.
       // Plan ids are per service.
       const bigPlanId = stack.broker.catalog.services
@@ -219,7 +170,7 @@ spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { ma
         ?.plans.find((p) => p.name === 'postgresql-single-big')?.id;
       assert.ok(bigPlanId);
       const instanceId = await instanceIdOf('pg-orders');
-      await eventually('the broker to report the new plan', async () => {
+      await eventuallyDefined('the broker to report the new plan', async () => {
         const fetched = await fetch(`${stack.broker.osbUrl}/v2/service_instances/${instanceId}`, {
           headers: brokerHeaders,
         });
@@ -239,7 +190,7 @@ kind: PostgresqlInstance
 metadata: { name: pg-orders, namespace: team-a }
 spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { maxConnections: 20000 } }
 `);
-      const rejected = await eventually('the rejected update on the claim', async () => {
+      const rejected = await eventuallyDefined('the rejected update on the claim', async () => {
         const c = await syncedOfClaim();
         return c?.status === 'False' && /max_connections/.test(c.message ?? '') ? c : undefined;
       });
@@ -259,7 +210,7 @@ kind: PostgresqlInstance
 metadata: { name: pg-orders, namespace: team-a }
 spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { maxConnections: 77 } }
 `);
-      await eventually('the claim in sync again', async () =>
+      await eventuallyDefined('the claim in sync again', async () =>
         (await syncedOfClaim())?.status === 'True' ? true : undefined,
       );
 
@@ -268,7 +219,7 @@ spec: { service: a9s-postgresql15, plan: postgresql-single-big, parameters: { ma
       await deleted('restores', 'pg-orders-r1');
       await deleted('backups', 'pg-orders-b1');
       await deleted('postgresqlinstances', 'pg-orders');
-      await eventually('the database dropped', async () =>
+      await eventuallyDefined('the database dropped', async () =>
         (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [creds.database])).rowCount === 0
           ? true
           : undefined,
@@ -339,7 +290,7 @@ spec: { backupRef: maria-shop-b1, serviceInstanceType: mariadb }
     await deleted('mariadbinstances', 'maria-shop');
     const admin = await createConnection({ host: '127.0.0.1', user: 'root' });
     try {
-      await eventually('the MariaDB database dropped', async () => {
+      await eventuallyDefined('the MariaDB database dropped', async () => {
         const [r] = await admin.query('SHOW DATABASES LIKE ?', [creds.database]);
         return (r as unknown[]).length === 0 ? true : undefined;
       });
@@ -355,7 +306,7 @@ kind: Backup
 metadata: { name: orphan-backup, namespace: team-a }
 spec: { instanceRef: no-such-instance, serviceInstanceType: postgresql }
 `);
-    const msg = await eventually('a condition on the orphan backup', async () => {
+    const msg = await eventuallyDefined('a condition on the orphan backup', async () => {
       const b = await claims('backups').get('orphan-backup', { namespace: 'team-a' });
       return b.status?.conditions?.find(
         (c) => c.status === 'False' && c.message?.includes('no-such-instance'),
@@ -371,7 +322,7 @@ kind: PostgresqlInstance
 metadata: { name: pg-too-big, namespace: team-a }
 spec: { service: a9s-postgresql15, plan: postgresql-single-nano, parameters: { maxConnections: 20000 } }
 `);
-    const rejected = await eventually('the broker rejection on the instance', async () => {
+    const rejected = await eventuallyDefined('the broker rejection on the instance', async () => {
       const c = await claims('postgresqlinstances').get('pg-too-big', { namespace: 'team-a' });
       return c.status?.conditions?.find(
         (x) => x.status === 'False' && /max_connections/.test(x.message ?? ''),
@@ -412,7 +363,7 @@ kind: PostgresqlInstance
 metadata: { name: pg-createrole, namespace: team-a }
 spec: { service: a9s-postgresql15, plan: postgresql-single-nano, parameters: { rolePrivileges: [CREATEROLE] } }
 `);
-    const refused = await eventually('the broker refusal on the instance', async () => {
+    const refused = await eventuallyDefined('the broker refusal on the instance', async () => {
       const c = await claims('postgresqlinstances').get('pg-createrole', { namespace: 'team-a' });
       return c.status?.conditions?.find((x) => x.status === 'False' && /CREATEROLE/.test(x.message ?? ''))
         ?.message;

@@ -10,38 +10,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect } from 'amqplib';
 import type { ChannelModel } from 'amqplib';
-import { KubeClient, ResourceClient, silentLogger, type KubeObject } from '@klutch/kube';
+import { KubeClient, silentLogger } from '@klutch/kube';
 import { startDataServicesStack, type DataServicesStack } from '@klutch/sandbox';
 import { findRepoRoot, startCluster, type TestCluster } from '@klutch/testenv';
+import { claimSteps, eventuallyDefined } from './support/claimSteps.js';
 
 const repoRoot = findRepoRoot();
-
-interface Claim extends KubeObject {
-  status?: {
-    conditions?: Array<{ type: string; status: string; message?: string }>;
-    binding?: { name?: string };
-  };
-}
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function withAmqp<T>(uri: string, fn: (c: ChannelModel) => Promise<T>): Promise<T> {
   const connection = await connect(uri);
@@ -58,16 +32,12 @@ describe('messaging end to end (control plane)', { timeout: 900_000 }, () => {
   let client: KubeClient;
   let stack: DataServicesStack;
   const stop = new AbortController();
+  const { claims, secrets, apply, ready, deleted } = claimSteps(
+    () => cluster,
+    () => client,
+    'team-a',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'klutch-e2e-messaging-'));
-  const claims = (resource: string) =>
-    new ResourceClient<Claim>(client, { group: 'anynines.com', version: 'v1', resource, namespaced: true });
-  const secrets = () =>
-    new ResourceClient<KubeObject & { data?: Record<string, string> }>(client, {
-      group: '',
-      version: 'v1',
-      resource: 'secrets',
-      namespaced: true,
-    });
 
   before(async () => {
     // The servers run as their own system users, which must pass through to their directories.
@@ -104,27 +74,6 @@ describe('messaging end to end (control plane)', { timeout: 900_000 }, () => {
     await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  async function apply(yaml: string): Promise<void> {
-    const r = await cluster.kubectl(['apply', '-f', '-'], { input: yaml });
-    assert.equal(r.code, 0, r.stderr);
-  }
-
-  async function ready(resource: string, name: string): Promise<Claim> {
-    return eventually(`${resource}/${name} Ready`, async () => {
-      const c = await claims(resource).get(name, { namespace: 'team-a' });
-      const cond = c.status?.conditions?.find((x) => x.type === 'Ready');
-      return cond?.status === 'True' ? c : undefined;
-    });
-  }
-
-  async function deleted(resource: string, name: string): Promise<void> {
-    const r = await cluster.kubectl(['-n', 'team-a', 'delete', resource, name, '--wait=false']);
-    assert.equal(r.code, 0, r.stderr);
-    await eventually(`${resource}/${name} gone`, async () =>
-      (await claims(resource).tryGet(name, { namespace: 'team-a' })) ? undefined : true,
-    );
-  }
 
   it('instance, binding, AMQP publish and consume, backup, change, restore, unbind, deprovision', async () => {
     await apply(`
@@ -201,7 +150,7 @@ spec: { backupRef: orders-bus-b1, serviceInstanceType: messaging }
       channel.on('error', () => undefined);
       channel.publish('orders', 'paid', Buffer.from('order 2 paid'));
       await channel.waitForConfirms();
-      const got = await eventually('the message in the restored queue', async () => {
+      const got = await eventuallyDefined('the message in the restored queue', async () => {
         const message = await channel.get('invoices', { noAck: true });
         return message ? message.content.toString() : undefined;
       });
@@ -218,7 +167,7 @@ spec: { backupRef: orders-bus-b1, serviceInstanceType: messaging }
     assert.ok(management);
     const url = new URL(management);
     const auth = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-    await eventually('the virtual host and its users removed', async () => {
+    await eventuallyDefined('the virtual host and its users removed', async () => {
       const vhost = await fetch(`http://${url.host}/api/vhosts/${encodeURIComponent(creds.vhost ?? '')}`, {
         headers: { authorization: auth },
       });
@@ -236,7 +185,7 @@ kind: MessagingInstance
 metadata: { name: bus-cluster, namespace: team-a }
 spec: { service: a9s-messaging310, plan: messaging-cluster-small }
 `);
-    const refused = await eventually('the broker refusal on the instance', async () => {
+    const refused = await eventuallyDefined('the broker refusal on the instance', async () => {
       const c = await claims('messaginginstances').get('bus-cluster', { namespace: 'team-a' });
       return c.status?.conditions?.find((x) => x.status === 'False' && /cluster/.test(x.message ?? ''))
         ?.message;

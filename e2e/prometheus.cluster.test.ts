@@ -8,53 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { instantQuery, remoteWrite, requestStatus } from '@klutch/broker/testing';
-import { KubeClient, ResourceClient, silentLogger, type KubeObject } from '@klutch/kube';
+import { KubeClient, silentLogger } from '@klutch/kube';
 import { startDataServicesStack, type DataServicesStack } from '@klutch/sandbox';
 import { findRepoRoot, startCluster, type TestCluster } from '@klutch/testenv';
-
-interface Claim extends KubeObject {
-  status?: {
-    conditions?: Array<{ type: string; status: string; message?: string }>;
-    binding?: { name?: string };
-  };
-}
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { claimSteps, eventuallyDefined } from './support/claimSteps.js';
 
 describe('Prometheus end to end (control plane)', { timeout: 600_000 }, () => {
   let cluster: TestCluster;
   let client: KubeClient;
   let stack: DataServicesStack;
   const stop = new AbortController();
+  const { claims, secrets, apply, ready, deleted } = claimSteps(
+    () => cluster,
+    () => client,
+    'team-a',
+  );
   const workDir = mkdtempSync(join(tmpdir(), 'klutch-e2e-prometheus-'));
   const serversDir = join(workDir, 'servers');
-  const claims = (resource: string) =>
-    new ResourceClient<Claim>(client, { group: 'anynines.com', version: 'v1', resource, namespaced: true });
-  const secrets = () =>
-    new ResourceClient<KubeObject & { data?: Record<string, string> }>(client, {
-      group: '',
-      version: 'v1',
-      resource: 'secrets',
-      namespaced: true,
-    });
 
   before(async () => {
     // The server accounts (postgres, prometheus) must pass through to their directories.
@@ -89,27 +59,6 @@ describe('Prometheus end to end (control plane)', { timeout: 600_000 }, () => {
     await cluster?.stop();
     rmSync(workDir, { recursive: true, force: true });
   });
-
-  async function apply(yaml: string): Promise<void> {
-    const r = await cluster.kubectl(['apply', '-f', '-'], { input: yaml });
-    assert.equal(r.code, 0, r.stderr);
-  }
-
-  async function ready(resource: string, name: string): Promise<Claim> {
-    return eventually(`${resource}/${name} Ready`, async () => {
-      const c = await claims(resource).get(name, { namespace: 'team-a' });
-      const cond = c.status?.conditions?.find((x) => x.type === 'Ready');
-      return cond?.status === 'True' ? c : undefined;
-    });
-  }
-
-  async function deleted(resource: string, name: string): Promise<void> {
-    const r = await cluster.kubectl(['-n', 'team-a', 'delete', resource, name, '--wait=false']);
-    assert.equal(r.code, 0, r.stderr);
-    await eventually(`${resource}/${name} gone`, async () =>
-      (await claims(resource).tryGet(name, { namespace: 'team-a' })) ? undefined : true,
-    );
-  }
 
   it('instance, binding, remote write and query with the credentials, backup, change, restore, unbind, deprovision', async () => {
     await apply(`
@@ -157,7 +106,7 @@ metadata: { name: metrics-b1, namespace: team-a }
 spec: { instanceRef: metrics, serviceInstanceType: prometheus }
 `);
     await ready('backups', 'metrics-b1');
-    await eventually('the server back after the snapshot', async () =>
+    await eventuallyDefined('the server back after the snapshot', async () =>
       (await requestStatus(`${url}/-/ready`, auth).catch(() => 0)) === 200 ? true : undefined,
     );
     const change = await remoteWrite(url, auth, [
@@ -173,7 +122,7 @@ metadata: { name: metrics-r1, namespace: team-a }
 spec: { backupRef: metrics-b1, serviceInstanceType: prometheus }
 `);
     await ready('restores', 'metrics-r1');
-    await eventually('the restored server', async () =>
+    await eventuallyDefined('the restored server', async () =>
       (await requestStatus(`${url}/-/ready`, auth).catch(() => 0)) === 200 ? true : undefined,
     );
     assert.deepEqual(await values('orders_total'), [7]);
@@ -184,7 +133,7 @@ spec: { backupRef: metrics-b1, serviceInstanceType: prometheus }
     await deleted('restores', 'metrics-r1');
     await deleted('backups', 'metrics-b1');
     await deleted('prometheusinstances', 'metrics');
-    await eventually('the Prometheus server stopped', async () =>
+    await eventuallyDefined('the Prometheus server stopped', async () =>
       (await fetch(`${url}/-/ready`).then(
         () => false,
         () => true,
@@ -203,7 +152,7 @@ kind: PrometheusInstance
 metadata: { name: dashboards, namespace: team-a }
 spec: { service: a9s-prometheus, plan: prometheus2-grafana10-single-small }
 `);
-    const message = await eventually('a condition on the Grafana instance', async () => {
+    const message = await eventuallyDefined('a condition on the Grafana instance', async () => {
       const c = await claims('prometheusinstances').get('dashboards', { namespace: 'team-a' });
       return c.status?.conditions?.find((x) => x.status === 'False' && x.message?.includes('Grafana'))
         ?.message;
